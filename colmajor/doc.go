@@ -1,0 +1,36 @@
+// Package colmajor provides column-major (Fortran, LAPACK) matrices over flat
+// buffers, without copying, that Gonum multiplies with the BLAS trans flag.
+//
+// # Layout
+//
+// An r×c column-major matrix with leading dimension ld >= r stores column j at
+// Data[j*ld : j*ld+r]:
+//
+//	Data: [a00 a10 a20 * | a01 a11 a21 * ]   Rows=3, Cols=2, LD=4 (column-major)
+//	At(i, j) == Data[i + j*LD]; * is never read or written.
+//
+// The same bytes are the row-major c×r matrix Aᵀ with stride ld, so Dense
+// hands Gonum that view: TView returns it as a *mat.Dense, and Dense
+// implements mat.Untransposer with it. mat.Dense.Mul, Copy and every Gonum
+// routine that untransposes its operands pass the trans flag to BLAS instead
+// of copying. Dense deliberately does not implement mat.RawMatrixer: Gonum
+// would read that as row-major storage of A itself.
+//
+// Mul stores a product straight into column-major storage by computing
+// Cᵀ = Bᵀ·Aᵀ into the row-major view of Cᵀ. Dense32 is the float32
+// counterpart over blas32.
+//
+// # Aliasing
+//
+// Every view (TView, ColView, RowView, RawColView, Slice) shares the buffer
+// and costs at most a header. Functions with CopyOf or Copy in their name
+// allocate or copy, and say so. As in Gonum, Mul's receiver must not overlap
+// its operands.
+//
+// # Panics
+//
+// New and New32 take shapes that may come from outside the program and return
+// errors (ErrDims, ErrLeadingDim, ErrOutOfBounds, ErrOverflow), never panics.
+// Index and shape errors between matrices the program built panic with
+// Gonum's values (mat.ErrRowAccess, mat.ErrColAccess, mat.ErrShape).
+package colmajor
