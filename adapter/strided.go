@@ -91,3 +91,21 @@ func Wrap(data []float64, l Layout) (mat.Matrix, error) {
 	}
 	return &Strided{Data: data, Layout: l}, nil
 }
+
+// Strided32 is a float32 buffer in any layout, for the float32 BLAS paths
+// (blas32). It has no Gonum Matrix methods, since Gonum's mat is float64.
+type Strided32 struct {
+	Data   []float32
+	Layout Layout
+}
+
+// At returns element (i, j). It panics if i or j is outside the matrix.
+func (s *Strided32) At(i, j int) float32 {
+	if uint(i) >= uint(s.Layout.Rows) {
+		panic(mat.ErrRowAccess)
+	}
+	if uint(j) >= uint(s.Layout.Cols) {
+		panic(mat.ErrColAccess)
+	}
+	return s.Data[s.Layout.Index(i, j)]
+}
