@@ -67,7 +67,7 @@ func ExampleLayout_Visit() {
 }
 
 // A broadcast row reads fine, and refuses writes.
-func ExampleStrided() {
+func ExampleNewStrided() {
 	row := []float64{1, 2, 3}
 	s, err := adapter.NewStrided(row, adapter.Layout{Rows: 2, Cols: 3, RowStride: 0, ColStride: 1})
 	if err != nil {

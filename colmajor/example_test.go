@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/strider-go/strider/colmajor"
@@ -149,4 +150,36 @@ func ExampleDense_Slice() {
 	// ⎣6  9⎦
 	// 3
 	// [1 2 3 4 50 6 7 8 9]
+}
+
+// Gonum's own column-major descriptor wraps without a copy, unlike
+// blas64.General.From, which copies it into row-major storage.
+func ExampleNewGeneralCols() {
+	g := blas64.GeneralCols{Rows: 2, Cols: 2, Stride: 3, Data: []float64{1, 2, -1, 3, 4}}
+	a, err := colmajor.NewGeneralCols(g)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(mat.Formatted(a, mat.FormatMATLAB()))
+	// Output:
+	// [1 3; 2 4]
+}
+
+// NewDense allocates column-major storage, ld = rows.
+func ExampleNewDense() {
+	a := colmajor.NewDense(2, 3)
+	a.Set(1, 2, 7)
+	fmt.Println(a.LD(), a.RawGeneralCols().Data)
+	// Output:
+	// 2 [0 0 0 0 0 7]
+}
+
+// Dense32CopyOf converts row-major float32 data to column-major, copying.
+func ExampleDense32CopyOf() {
+	g := blas32.General{Rows: 2, Cols: 3, Stride: 3, Data: []float32{1, 2, 3, 4, 5, 6}}
+	a := colmajor.Dense32CopyOf(g)
+	fmt.Println(a.RawGeneralCols().Data)
+	// Output:
+	// [1 4 2 5 3 6]
 }
