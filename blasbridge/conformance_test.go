@@ -1,0 +1,11 @@
+package blasbridge_test
+
+import (
+	"testing"
+
+	"github.com/strider-go/strider/blasbridge/blastest"
+)
+
+// TestConformance runs the whole suite against the default backend; the
+// netlib backend's tests run the same line.
+func TestConformance(t *testing.T) { blastest.Run(t) }

@@ -1,0 +1,236 @@
+package blasbridge_test
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/blasbridge"
+)
+
+// fuzzOperand is one of A, B, C: a layout over buffer buf.
+type fuzzOperand struct {
+	l   adapter.Layout
+	buf int
+}
+
+// fuzzValid reports, by brute force, whether every element of l lies in a
+// buffer of n elements.
+func fuzzValid(l adapter.Layout, n int) bool {
+	if l.Rows <= 0 || l.Cols <= 0 {
+		return false
+	}
+	for i := range l.Rows {
+		for j := range l.Cols {
+			if k := l.Offset + i*l.RowStride + j*l.ColStride; k < 0 || k >= n {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fuzzAliased reports, by brute force, whether two elements of l share an
+// address.
+func fuzzAliased(l adapter.Layout) bool {
+	seen := map[int]bool{}
+	for i := range l.Rows {
+		for j := range l.Cols {
+			k := l.Offset + i*l.RowStride + j*l.ColStride
+			if seen[k] {
+				return true
+			}
+			seen[k] = true
+		}
+	}
+	return false
+}
+
+// fuzzScalar keeps alpha and beta finite and moderate, so that the naive
+// reference and BLAS agree on what a product is (Inf·0 has no agreed
+// answer).
+func fuzzScalar(x, def float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e6 {
+		return def
+	}
+	return x
+}
+
+// FuzzGemm feeds random small layouts — dimensions 1..5 (one of them
+// perhaps nudged to mismatch or to 0), strides in -12..12, any offset and
+// buffer length, or a layout fitted to its buffer, C perhaps sharing A's or
+// B's buffer — through Gemm. It must never panic; it must return an error
+// exactly when an operand is outside its buffer, the shapes do not fit, or
+// two elements of C share an address (all decided here by brute force,
+// and cross-checked with Layout.Check), and write nothing then; otherwise C
+// must equal the naive product of copies of the inputs, and every other
+// element of every buffer must be unchanged.
+func FuzzGemm(f *testing.F) {
+	// m, n, k, nudge, six strides, three offsets, three lengths, mode, alpha, beta, seed.
+	f.Add(int8(3), int8(4), int8(2), uint8(7), int8(2), int8(1), int8(4), int8(1), int8(4), int8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7), 1.0, 0.0, uint64(1))
+	f.Add(int8(3), int8(3), int8(3), uint8(7), int8(1), int8(3), int8(1), int8(3), int8(1), int8(3), uint8(1), uint8(2), uint8(3), uint8(1), uint8(1), uint8(1), uint8(7), -0.5, 2.5, uint64(2))
+	f.Add(int8(2), int8(4), int8(3), uint8(6), int8(-3), int8(1), int8(4), int8(-1), int8(-4), int8(-1), uint8(0), uint8(0), uint8(0), uint8(2), uint8(0), uint8(3), uint8(7), 1.0, 1.0, uint64(3))
+	f.Add(int8(4), int8(4), int8(4), uint8(7), int8(4), int8(1), int8(1), int8(4), int8(4), int8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7|8), 1.0, 2.5, uint64(4))
+	f.Add(int8(4), int8(4), int8(4), uint8(7), int8(1), int8(4), int8(4), int8(1), int8(4), int8(1), uint8(0), uint8(0), uint8(5), uint8(0), uint8(0), uint8(0), uint8(7|16), -0.5, 1.0, uint64(5))
+	f.Add(int8(3), int8(2), int8(5), uint8(7), int8(0), int8(1), int8(1), int8(0), int8(6), int8(2), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7), 1.0, 0.0, uint64(6))
+	f.Add(int8(3), int8(3), int8(3), uint8(7), int8(3), int8(1), int8(3), int8(1), int8(1), int8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7), 1.0, 0.0, uint64(7))
+	f.Add(int8(3), int8(4), int8(2), uint8(2), int8(2), int8(1), int8(4), int8(1), int8(4), int8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7), 1.0, 0.0, uint64(8))
+	f.Add(int8(3), int8(4), int8(2), uint8(7), int8(2), int8(1), int8(4), int8(1), int8(4), int8(1), uint8(9), uint8(40), uint8(3), uint8(10), uint8(30), uint8(20), uint8(0), 1.0, 0.0, uint64(9))
+	f.Fuzz(func(t *testing.T, m, n, k int8, nudge uint8, ars, acs, brs, bcs, crs, ccs int8,
+		aoff, boff, coff, alen, blen, clen, mode uint8, alpha, beta float64, seed uint64) {
+		dim := func(x int8) int { return 1 + (int(uint8(x))+4)%5 } // 1..5 as is
+		stride := func(x int8) int { return int(x) % 13 }
+		// dims: A rows, A cols, B rows, B cols, C rows, C cols.
+		dims := [6]int{dim(m), dim(k), dim(k), dim(n), dim(m), dim(n)}
+		if which := int(nudge % 8); which < 6 {
+			dims[which] += int(nudge/8)%3 - 1
+		}
+		strides := [6]int{stride(ars), stride(acs), stride(brs), stride(bcs), stride(crs), stride(ccs)}
+		offs, lens := [3]uint8{aoff, boff, coff}, [3]uint8{alen, blen, clen}
+		// share: 0 none, 1 C in A's buffer, 2 C in B's buffer, 3 A and B share.
+		share := int(mode>>3) % 4
+		bufOf := [3]int{0, 1, 2}
+		switch share {
+		case 1:
+			bufOf[2] = 0
+		case 2:
+			bufOf[2] = 1
+		case 3:
+			bufOf[1] = 0
+		}
+		var ops [3]fuzzOperand
+		var bufLen [3]int
+		for o := range 3 {
+			l := adapter.Layout{Rows: dims[2*o], Cols: dims[2*o+1], RowStride: strides[2*o], ColStride: strides[2*o+1]}
+			need := 0
+			if mode&(1<<o) != 0 {
+				// Fitted: the layout's lowest element a little past the start.
+				lo, hi := 0, 0
+				for _, d := range [...][2]int{{l.Rows, l.RowStride}, {l.Cols, l.ColStride}} {
+					span := (d[0] - 1) * d[1]
+					lo, hi = min(lo, lo+span), max(hi, hi+span)
+				}
+				l.Offset = -lo + int(offs[o]%4)
+				need = l.Offset + hi + 1 + int(lens[o]%4)
+			} else {
+				l.Offset = int(offs[o]%64) - 2
+				need = int(lens[o] % 96)
+			}
+			ops[o] = fuzzOperand{l: l, buf: bufOf[o]}
+			bufLen[bufOf[o]] = max(bufLen[bufOf[o]], need)
+		}
+		alpha, beta = fuzzScalar(alpha, 1.5), fuzzScalar(beta, -0.5)
+
+		// Buffers: distinct sentinels, then small exact values in the views.
+		rng := rand.New(rand.NewPCG(seed, 1))
+		var bufs, orig [3][]float64
+		for b := range 3 {
+			bufs[b] = make([]float64, bufLen[b])
+			for p := range bufs[b] {
+				bufs[b][p] = -1e6 - 1000*float64(b) - float64(p)
+			}
+		}
+		valid := [3]bool{}
+		for o, op := range ops {
+			valid[o] = fuzzValid(op.l, bufLen[op.buf])
+			if got := op.l.Check(bufLen[op.buf]) == nil; got != valid[o] {
+				t.Fatalf("operand %d %+v in %d: Check says valid %v, brute force %v", o, op.l, bufLen[op.buf], got, valid[o])
+			}
+			if !valid[o] {
+				continue
+			}
+			for i := range op.l.Rows {
+				for j := range op.l.Cols {
+					bufs[op.buf][op.l.Index(i, j)] = float64(rng.IntN(9)-4) + 0.25
+				}
+			}
+		}
+		for b := range 3 {
+			orig[b] = slices.Clone(bufs[b])
+		}
+		a, b, c := ops[0], ops[1], ops[2]
+		shapeOK := a.l.Cols == b.l.Rows && a.l.Rows == c.l.Rows && b.l.Cols == c.l.Cols
+		boundsOK := valid[0] && valid[1] && valid[2]
+
+		p, err := blasbridge.Gemm(alpha, adapter.Strided{Data: bufs[a.buf], Layout: a.l}, adapter.Strided{Data: bufs[b.buf], Layout: b.l},
+			beta, adapter.Strided{Data: bufs[c.buf], Layout: c.l})
+		var want error
+		switch {
+		case !boundsOK:
+			if !errors.Is(err, adapter.ErrOutOfBounds) && !errors.Is(err, adapter.ErrDims) {
+				t.Fatalf("A %+v B %+v C %+v (buffers %v): got %v, want a bounds or dims error", a.l, b.l, c.l, bufLen, err)
+			}
+		case !shapeOK:
+			want = blasbridge.ErrShape
+		case fuzzAliased(c.l):
+			want = blasbridge.ErrAliasedOutput
+		case err != nil:
+			t.Fatalf("A %+v B %+v C %+v (buffers %v, share %d): unexpected error %v", a.l, b.l, c.l, bufLen, share, err)
+		}
+		if want != nil && !errors.Is(err, want) {
+			t.Fatalf("A %+v B %+v C %+v: got %v, want %v", a.l, b.l, c.l, err, want)
+		}
+		if err != nil {
+			for i := range bufs {
+				if !slices.Equal(bufs[i], orig[i]) {
+					t.Fatalf("error %v, but buffer %d was written", err, i)
+				}
+			}
+			return
+		}
+
+		// The naive product of the original values, where C lives.
+		at := func(op fuzzOperand, i, j int) float64 {
+			return orig[op.buf][op.l.Offset+i*op.l.RowStride+j*op.l.ColStride]
+		}
+		wantBuf := slices.Clone(orig[c.buf])
+		scale := make(map[int]float64)
+		for i := range c.l.Rows {
+			for j := range c.l.Cols {
+				var s, mag float64
+				if alpha != 0 {
+					for q := range a.l.Cols {
+						x := at(a, i, q) * at(b, q, j)
+						s += x
+						mag += math.Abs(x)
+					}
+					s, mag = alpha*s, math.Abs(alpha)*mag
+				}
+				if beta != 0 {
+					x := beta * at(c, i, j)
+					s += x
+					mag += math.Abs(x)
+				}
+				idx := c.l.Offset + i*c.l.RowStride + j*c.l.ColStride
+				wantBuf[idx], scale[idx] = s, mag
+			}
+		}
+		for i := range bufs {
+			w := orig[i]
+			if i == c.buf {
+				w = wantBuf
+			}
+			for q := range w {
+				if sc, inC := scale[q]; i == c.buf && inC {
+					if d := math.Abs(bufs[i][q] - w[q]); !(d <= 1e-12*sc) {
+						t.Fatalf("A %+v B %+v C %+v alpha %v beta %v share %d: buffer %d[%d] = %v, want %v (plan %v)",
+							a.l, b.l, c.l, alpha, beta, share, i, q, bufs[i][q], w[q], p)
+					}
+				} else if bufs[i][q] != w[q] {
+					t.Fatalf("A %+v B %+v C %+v share %d: buffer %d[%d] outside C changed: %v, was %v (plan %v)",
+						a.l, b.l, c.l, share, i, q, bufs[i][q], w[q], p)
+				}
+			}
+		}
+		// Without overlap and with beta 0, PlanGemm foresaw this plan.
+		if beta == 0 && (share == 0 || share == 3) {
+			pp, err := blasbridge.PlanGemm(a.l, b.l, c.l)
+			if err != nil || pp != p {
+				t.Fatalf("PlanGemm: %v, %v; Gemm followed %v", pp, err, p)
+			}
+		}
+	})
+}
