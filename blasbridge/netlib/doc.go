@@ -1,0 +1,59 @@
+//go:build netlib && cgo
+
+// Package netlib makes OpenBLAS, through gonum.org/v1/netlib's CBLAS
+// bindings, the BLAS behind blasbridge — and behind Gonum's own blas64,
+// blas32 and mat — with one import:
+//
+//	import _ "github.com/strider-go/strider/blasbridge/netlib"
+//
+// Every file carries the build constraint "netlib && cgo", so the package
+// exists only when built with
+//
+//	go build -tags netlib
+//
+// and cgo enabled; without the tag the import fails to build ("build
+// constraints exclude all Go files") rather than silently running pure Go,
+// and with the tag but CGO_ENABLED=0 it fails on an undefined identifier
+// that says cgo is required. The package links -lopenblas itself (Debian:
+// libopenblas-dev), so no CGO_LDFLAGS need be set.
+//
+// # What importing it changes
+//
+// Its init installs the backend with blasbridge.SetBackend: every GEMM flag
+// combination is recorded as equally fast (OpenBLAS runs TT as fast as NN),
+// so the planner never packs an operand that has a BLAS view and passes
+// NumPy's flags. It also calls blas64.Use and blas32.Use, so mat.Dense.Mul
+// and everything else in Gonum runs on OpenBLAS too, and so that code
+// calling blas64 directly and code calling blasbridge measure the same
+// library.
+//
+// CBLAS takes 32-bit C ints: the backend's MaxDim is math.MaxInt32, and
+// blasbridge refuses larger dimensions with ErrTooLarge instead of letting
+// them wrap.
+//
+// # Threads
+//
+// OpenBLAS starts its own worker threads for each large call, and every
+// goroutine blocked in a cgo call holds an OS thread of its own; hundreds of
+// goroutines calling DGEMM at once have aborted the process ("too many
+// memory regions", then SIGSEGV) when OpenBLAS's thread and buffer limits
+// were exceeded. So every level-3 call and GEMV acquires a package-wide
+// semaphore of runtime.GOMAXPROCS(0) slots, read once at init: at most that
+// many calls are inside OpenBLAS at a time, and the rest wait in Go, where
+// waiting costs no OS thread. Level-1 and the other level-2 calls are short
+// and go straight through.
+//
+// Init sets OpenBLAS's thread count to min(GOMAXPROCS, the processors
+// OpenBLAS sees); environment variables set from Go are read too late, since
+// the library has loaded and read them before any Go code runs.
+// (OPENBLAS_NUM_THREADS set before the program starts is overridden.) With
+// many goroutines each calling BLAS, one OpenBLAS thread per call
+// (SetThreads(1)) gave better throughput on 2 cores than 2; for one large
+// call at a time the default is right.
+//
+// # Results
+//
+// OpenBLAS sums in a different order from Gonum's pure-Go kernels, so
+// results differ from the default backend in the last bits: compare with
+// tolerances, not equality.
+package netlib
