@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
@@ -22,31 +23,38 @@ var ErrBatch = errors.New("blasbridge: bad batch")
 // BatchPlan is how a strided batch of GEMMs reaches BLAS.
 type BatchPlan struct {
 	// Plan is the call issued for every item, planned once for the whole
-	// batch; when Folded, it is the one call that computes the whole batch,
+	// batch; when Folded, it is the one GEMM that computes the whole batch,
 	// with M (or N) Count times an item's. Its CopiedBytes counts the whole
 	// batch: per-item packing and scratch times Count, a broadcast operand
 	// packed once.
 	Plan
 	// Count is the number of items.
 	Count int
-	// Folded is true when the batch ran as one large GEMM.
+	// Folded is true when the batch is one large GEMM. That GEMM may be
+	// issued in blocks of whole items' rows (or columns), one BLAS call per
+	// block, shared among the workers when Workers > 1.
 	Folded bool
-	// Workers is the most goroutines that run items at once, the caller
-	// included; idle pool workers join, busy ones are not waited for. It is
-	// 1 when the items run in sequence: a folded batch, a batch too small to
-	// share, or items large enough that the BLAS threads each call itself.
+	// Workers is the most goroutines that run BLAS calls at once, the
+	// caller included; idle pool workers join, busy ones are not waited
+	// for. It is 1 when the calls run in sequence: on one core, in a batch
+	// too small to share, or, on a backend that threads its own calls
+	// (OpenBLAS), for items it threads and for items so small that
+	// concurrent calls contend inside it (unless folded).
 	Workers int
 }
 
 // String describes the batch plan in one line, for example
 //
 //	10000 items on 2 workers · A: no-trans · B: no-trans · C: direct output · copied 0 B
-//	folded 10000 items into one GEMM (80000×8·8×8) · A: no-trans · B: no-trans · C: direct output · copied 0 B
+//	folded 10000 items into one GEMM (80000×8·8×8) in blocks of items on 2 workers · A: no-trans · …
 func (p BatchPlan) String() string {
 	var b strings.Builder
 	switch {
 	case p.Folded:
 		fmt.Fprintf(&b, "folded %d items into one GEMM (%d×%d·%d×%d)", p.Count, p.M, p.K, p.K, p.N)
+		if p.Workers > 1 {
+			fmt.Fprintf(&b, " in blocks of items on %d workers", p.Workers)
+		}
 	case p.Workers > 1:
 		fmt.Fprintf(&b, "%d items on %d workers", p.Count, p.Workers)
 	case p.Count == 1:
@@ -72,13 +80,18 @@ func (p BatchPlan) String() string {
 //
 // The batch is planned once. When B is broadcast and the items of A and of
 // C stack into two (count·m)-row matrices with BLAS views — as row-major
-// items with batch stride m·ld do — the batch runs as one
+// items with batch stride m·ld do — the batch folds into one
 // (count·m)×k · k×n GEMM; mirrored, a broadcast A with B and C stacked into
-// (count·n)-column matrices (column-major items with batch stride n·ld) runs
-// as one m×k · k×(count·n) GEMM. Otherwise small items are shared among pool
-// goroutines (up to GOMAXPROCS, the caller included), each calling the BLAS
-// kernel on one item at a time, and large items run one BLAS call each, in
-// sequence, since the BLAS threads a large call itself.
+// (count·n)-column matrices (column-major items with batch stride n·ld)
+// folds into one m×k · k×(count·n) GEMM. Otherwise items are shared among
+// pool goroutines (up to GOMAXPROCS, the caller included), each calling the
+// BLAS kernel on one item at a time; but on a backend that threads its own
+// calls (OpenBLAS), items above 64³ multiply-adds, which it threads, run one
+// call each in sequence, and so do items too small to gain from sharing. A
+// folded GEMM of small items is issued in blocks of whole items' rows
+// (columns), one call per block, small enough that the BLAS does not thread
+// it, and the blocks are shared: both BLASes thread a tall, thin GEMM
+// poorly. A folded GEMM of items the BLAS threads is one call.
 //
 // A C whose memory range overlaps that of A or B (across all items) is
 // computed through scratch: every item is computed from the inputs as they
@@ -116,21 +129,33 @@ func GemmBatched32(alpha float32, a adapter.Strided32, strideA int, b adapter.St
 		count)
 }
 
-// Tuning, in multiply-adds (m·n·k per item), measured with Gonum's BLAS on
-// the project's 2-core machines (see batch_bench_test.go).
+// Tuning, in multiply-adds (m·n·k per item), measured on the project's
+// 2-core machines with BenchmarkBatched (batch_bench_test.go), on Gonum's
+// BLAS and, built with -tags netlib, on OpenBLAS.
 const (
 	// serialWork: a batch with less work than this runs on the caller alone;
 	// waking a worker costs a few microseconds.
 	serialWork = 1 << 15
-	// chunkWork: items are claimed in chunks of about this much work, small
-	// enough to balance a noisy core, large enough that claiming is free.
-	chunkWork = 1 << 16
-	// largeItemWork and largeItemOutput: items with more work than this
-	// (128³/2) whose output has room for four 64×64 tiles — enough for a
-	// BLAS that shares a call's output tiles among threads, as Gonum's
-	// does — run one BLAS call each, in sequence.
-	largeItemWork   = 1 << 20
-	largeItemOutput = 4 * 64 * 64
+	// chunkWork: items are claimed in chunks of about this much work, and at
+	// least chunksPerWorker chunks per worker. Runs of neighbouring items
+	// stream through memory better than single items: 32×32 items in
+	// chunks of 32 ran 7% faster than in chunks of 2.
+	chunkWork       = 1 << 20
+	chunksPerWorker = 32
+	// threadedWork: OpenBLAS threads a call itself above 64³ multiply-adds,
+	// and well for square-ish products, so on backends other than Gonum
+	// larger items run one call each, in sequence, and a folded batch of
+	// them as its one call (96³ items ran 18% slower shared than in a
+	// loop). Gonum's BLAS threads a call with a goroutine per 64×64 tile
+	// of C, less well than the pool shares whole items: shared items ran
+	// faster than a loop at every size measured, 1.5× at 128³ and 1.2× for
+	// two items of 512³, so on Gonum every item is shared.
+	threadedWork = 1 << 18
+	// sharedWork: on backends other than Gonum, smaller items run in
+	// sequence: small calls from several threads contend inside OpenBLAS
+	// (8×8 items ran 2.2× slower shared than in a loop, 16×16 1.3× slower,
+	// 24×24 even, 32×32 1.6× faster).
+	sharedWork = 1 << 14
 	// bruteForceElems bounds the element-by-element overlap check of C.
 	bruteForceElems = 1 << 16
 )
@@ -205,11 +230,11 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 	m, n, k := a.l.Rows, b.l.Cols, a.l.Cols
 
 	bp := BatchPlan{Count: count, Workers: 1}
-	if p, fa, fb, fc, ok := fold(be, a, b, c, count, size, betaNonZero, aliased); ok {
-		// One call computes every item; it is a batch of one.
+	panel := panelNone
+	if p, fa, fb, fc, axis, ok := fold(be, a, b, c, count, size, betaNonZero, aliased); ok {
 		bp.Plan, bp.Folded = p, true
 		a, b, c = fa, fb, fc
-		count = 1
+		panel = axis
 	} else {
 		p, err := planGemm(be, a.l, b.l, c.l, size, betaNonZero, aliased)
 		if err != nil {
@@ -228,30 +253,88 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 	}
 
 	j := getJob[T]()
-	j.setup(be, &bp.Plan, alpha, a, b, beta, c, count, aliased)
-
-	work := float64(m) * float64(n) * float64(k)
-	procs := runtime.GOMAXPROCS(0)
-	large := work > largeItemWork && m*n >= largeItemOutput
-	if procs > 1 && count > 1 && work*float64(count) >= serialWork && !large {
-		chunk := max(1, int(chunkWork/work))
-		chunk = min(chunk, (count+procs-1)/procs) // at least one chunk per worker
+	j.setup(be, &bp.Plan, m, n, k, alpha, a, b, beta, c, count, aliased, panel)
+	if j.count > 1 {
+		procs := runtime.GOMAXPROCS(0)
+		chunk, share := schedule(be, procs, j.count, m, n, k, j.panel)
 		j.chunk = chunk
-		j.nchunks = (count + chunk - 1) / chunk
-		bp.Workers = min(procs, j.nchunks)
+		j.nchunks = (j.count + chunk - 1) / chunk
+		if share {
+			bp.Workers = min(procs, j.nchunks)
+		}
 	}
 	j.execute(bp.Workers - 1)
 	putJob(j)
 	return bp, nil
 }
 
+// schedule returns how many items are claimed at once (in a folded batch,
+// how many make one BLAS call), and whether the chunks are shared among
+// workers: not on one core, nor for too little work, nor, on a BLAS that
+// threads its own calls, for items it threads or items so small that
+// concurrent calls contend inside it.
+func schedule(be *Backend, procs, count, m, n, k, panel int) (chunk int, share bool) {
+	work := float64(m) * float64(n) * float64(k)
+	gonumBLAS := isGonum(be)
+	share = procs > 1 && work*float64(count) >= serialWork
+	switch {
+	case panel != panelNone:
+		// A folded GEMM is issued in blocks of whole items small enough
+		// that the BLAS does not thread them, shared or in sequence: both
+		// BLASes thread a tall, thin GEMM poorly (Gonum at a goroutine per
+		// 64×64 tile of the output it writes; OpenBLAS ran 10000 8×8
+		// items folded into one call 3× slower than in shared blocks).
+		if gonumBLAS {
+			r, other := m, n
+			if panel == panelCols {
+				r, other = n, m
+			}
+			// Gonum threads a call whose output has four tiles or more.
+			maxRows := 64 * (3 / ((other + 63) / 64))
+			chunk = max(1, maxRows/r)
+		} else {
+			if work > threadedWork {
+				return count, false // the whole GEMM, threaded by the BLAS
+			}
+			chunk = max(1, int(threadedWork/work))
+		}
+	case !gonumBLAS && (work > threadedWork || work < sharedWork), !share:
+		return count, false
+	default:
+		chunk = max(1, int(chunkWork/work))
+	}
+	if share {
+		// At least chunksPerWorker chunks for each worker, so that a
+		// worker that starts late or runs on a busy core leaves little to
+		// wait for.
+		chunk = max(1, min(chunk, count/(chunksPerWorker*procs)))
+	}
+	return chunk, share
+}
+
+// isGonum reports whether be runs Gonum's pure-Go BLAS.
+func isGonum(be *Backend) bool {
+	_, ok64 := be.Float64.(gonum.Implementation)
+	_, ok32 := be.Float32.(gonum.Implementation)
+	return ok64 && ok32
+}
+
+// Panels of a folded batch.
+const (
+	panelNone = iota // not folded
+	panelRows        // (count·m)×k · k×n: a chunk of items is a block of rows
+	panelCols        // m×k · k×(count·n): a chunk of items is a block of columns
+)
+
 // fold tries to run the whole batch as one GEMM: with B broadcast, A's items
 // stacked as the rows of one (count·m)×k matrix and C's as the rows of one
 // (count·m)×n matrix; or, mirrored, A broadcast and the items of B and C
-// stacked as columns. Both stacked matrices must have BLAS views.
-func fold[T float](be *Backend, a, b, c batchOperand[T], count, size int, betaNonZero, aliased bool) (p Plan, fa, fb, fc batchOperand[T], ok bool) {
+// stacked as columns. Both stacked matrices must have BLAS views. The
+// folded operands keep their batch strides: item i of the folded batch is
+// the block of rows (or columns) that holds item i.
+func fold[T float](be *Backend, a, b, c batchOperand[T], count, size int, betaNonZero, aliased bool) (p Plan, fa, fb, fc batchOperand[T], axis int, ok bool) {
 	if count == 1 {
-		return p, a, b, c, false
+		return p, a, b, c, panelNone, false
 	}
 	fa, fb, fc = a, b, c
 	switch {
@@ -259,25 +342,27 @@ func fold[T float](be *Backend, a, b, c batchOperand[T], count, size int, betaNo
 		la, okA := stackRows(a.l, count, a.stride)
 		lc, okC := stackRows(c.l, count, c.stride)
 		if !okA || !okC {
-			return p, a, b, c, false
+			return p, a, b, c, panelNone, false
 		}
 		fa.l, fc.l = la, lc
+		axis = panelRows
 	case a.stride == 0:
 		lb, okB := stackRows(b.l.T(), count, b.stride)
 		lc, okC := stackRows(c.l.T(), count, c.stride)
 		if !okB || !okC {
-			return p, a, b, c, false
+			return p, a, b, c, panelNone, false
 		}
 		fb.l, fc.l = lb.T(), lc.T()
+		axis = panelCols
 	default:
-		return p, a, b, c, false
+		return p, a, b, c, panelNone, false
 	}
 	p, err := planGemm(be, fa.l, fb.l, fc.l, size, betaNonZero, aliased)
 	if err != nil {
 		// A folded dimension the backend cannot take: run item by item.
-		return p, a, b, c, false
+		return p, a, b, c, panelNone, false
 	}
-	return p, fa, fb, fc, true
+	return p, fa, fb, fc, axis, true
 }
 
 // stackRows returns the (count·r)×c layout whose rows are those of the count
@@ -456,8 +541,9 @@ type batchJob[T float] struct {
 	f64 blas.Float64 // set when T is float64
 	f32 blas.Float32 // set when T is float32
 
-	m, n, k     int
+	m, n, k     int // of one call; per item in a folded batch shared in panels
 	alpha, beta T
+	panel       int            // panelRows or panelCols: a chunk of items is one call
 	tA, tB      blas.Transpose // flags of C = op(A)·op(B)
 	transposed  bool           // BLAS computes Cᵀ = op(B)ᵀ·op(A)ᵀ
 	a, b        itemOperand[T]
@@ -497,15 +583,17 @@ func putJob[T float](j *batchJob[T]) {
 	jobPool[T]().Put(j)
 }
 
-// setup prepares j to run plan p over count items, one chunk of all of them.
-func (j *batchJob[T]) setup(be *Backend, p *Plan, alpha T, a, b batchOperand[T], beta T, c batchOperand[T], count int, aliased bool) {
+// setup prepares j to run plan p over count items of m×k · k×n, one chunk
+// of all of them. For a folded plan, panel says how the items stack.
+func (j *batchJob[T]) setup(be *Backend, p *Plan, m, n, k int, alpha T, a, b batchOperand[T], beta T, c batchOperand[T], count int, aliased bool, panel int) {
 	var zero T
 	if unsafe.Sizeof(zero) == 8 {
 		j.f64 = be.Float64
 	} else {
 		j.f32 = be.Float32
 	}
-	j.m, j.n, j.k = p.M, p.N, p.K
+	j.m, j.n, j.k = m, n, k
+	j.panel = panel
 	j.alpha, j.beta = alpha, beta
 	j.tA, j.tB = flag(p.A.Trans), flag(p.B.Trans)
 	j.transposed = p.C.transposed()
@@ -517,10 +605,17 @@ func (j *batchJob[T]) setup(be *Backend, p *Plan, alpha T, a, b batchOperand[T],
 	j.out = outView
 	if p.C.scratch() {
 		j.out = outItem
-		if aliased && count > 1 {
-			// Writing item i could change the inputs of item i' > i.
-			j.out = outDeferred
-		}
+	}
+	if panel != panelNone && (j.out != outView || j.a.packed || j.b.packed) {
+		// A folded plan that packs a stacked operand or writes through
+		// scratch runs as the one call it describes: a batch of one.
+		j.panel = panelNone
+		j.m, j.n = p.M, p.N
+		count = 1
+	}
+	if j.out == outItem && aliased && count > 1 {
+		// Writing item i could change the inputs of a later item.
+		j.out = outDeferred
 	}
 	j.count, j.chunk, j.nchunks = count, count, 1
 	j.next.Store(0)
@@ -574,7 +669,12 @@ func (j *batchJob[T]) work() {
 			return
 		}
 		lo := ch * j.chunk
-		for i := lo; i < min(lo+j.chunk, j.count); i++ {
+		hi := min(lo+j.chunk, j.count)
+		if j.panel != panelNone {
+			j.panelCall(lo, hi)
+			continue
+		}
+		for i := lo; i < hi; i++ {
 			j.item(i, sa, sb, sc)
 		}
 	}
@@ -600,14 +700,33 @@ func (j *batchJob[T]) item(i int, sa, sb, sc *[]T) {
 			gather(cv, j.c.data, j.c.item(i), j.colMajorC)
 		}
 	}
-	if j.transposed {
-		// Cᵀ = op(B)ᵀ·op(A)ᵀ into the row-major view of Cᵀ.
-		j.gemm(flip(j.tB), flip(j.tA), j.n, j.m, j.k, bv, j.b.ld, av, j.a.ld, cv)
-	} else {
-		j.gemm(j.tA, j.tB, j.m, j.n, j.k, av, j.a.ld, bv, j.b.ld, cv)
-	}
+	j.call(j.m, j.n, av, bv, cv)
 	if j.out == outItem {
 		scatter(j.c.data, j.c.item(i), cv, j.colMajorC)
+	}
+}
+
+// panelCall computes items [lo, hi) of a folded batch, which are one block
+// of rows (or columns) of the folded GEMM, in one BLAS call. Views only: the
+// block starts at item lo of each stacked operand, the broadcast operand is
+// whole.
+func (j *batchJob[T]) panelCall(lo, hi int) {
+	m, n := j.m, j.n
+	if j.panel == panelRows {
+		m *= hi - lo
+	} else {
+		n *= hi - lo
+	}
+	j.call(m, n, j.a.view(lo, nil), j.b.view(lo, nil), j.c.data[j.c.l.Offset+lo*j.c.stride:])
+}
+
+// call issues C = op(A)·op(B) for an m×n C.
+func (j *batchJob[T]) call(m, n int, av, bv, cv []T) {
+	if j.transposed {
+		// Cᵀ = op(B)ᵀ·op(A)ᵀ into the row-major view of Cᵀ.
+		j.gemm(flip(j.tB), flip(j.tA), n, m, j.k, bv, j.b.ld, av, j.a.ld, cv)
+	} else {
+		j.gemm(j.tA, j.tB, m, n, j.k, av, j.a.ld, bv, j.b.ld, cv)
 	}
 }
 

@@ -16,8 +16,9 @@ import (
 // GemmBatched on the same batch, which is not folded (impl=batched); and
 // GemmBatched with B broadcast (batch stride 0), which folds into one
 // (count·n)×n · n×n GEMM (impl=folded). The larger sizes, with fewer items,
-// show where sharing items among goroutines stops paying and the BLAS's own
-// threading of each call takes over (largeItemWork).
+// weigh sharing items among goroutines against the BLAS's own threading of
+// each call (threadedWork in batch.go). Built with -tags netlib the same
+// benchmark runs on OpenBLAS.
 //
 //	go test -run '^$' -bench BenchmarkBatched -count 6 ./blasbridge > batch.txt
 //	benchstat -col /impl batch.txt

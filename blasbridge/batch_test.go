@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/strider-go/strider/adapter"
 )
@@ -323,25 +324,78 @@ func TestGemmBatchedWorkers(t *testing.T) {
 		{m: 16, n: 16, k: 16, count: 101, orderA: "row", strideA: "zero", orderB: "col", strideB: "gap", orderC: "row", strideC: "neg", alpha: 1, beta: -1},
 	} {
 		p := batchTest[float64](t, rnd, tc)
-		if runtime.GOMAXPROCS(0) > 1 {
+		if batchShares() {
 			assert.Greater(t, p.Workers, 1, "%v: plan %v", tc, p)
 		}
 	}
 }
 
-// TestGemmBatchedLargeItems: items the BLAS threads itself run in sequence;
-// large items with a small output, which it would not thread, are shared.
-func TestGemmBatchedLargeItems(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(7, 8))
-	p := batchTest[float64](t, rnd, batchCase{m: 130, n: 130, k: 70, count: 3,
-		orderA: "row", strideA: "gap", orderB: "col", strideB: "neg", orderC: "row", strideC: "gap", alpha: 1, beta: 0.5})
-	assert.Equal(t, 1, p.Workers, "plan %v", p)
-	assert.Contains(t, p.String(), "3 items in sequence")
+// batchShares reports whether small batches are shared among workers
+// here: on more than one core, with Gonum's BLAS (a backend that threads
+// its own calls, as OpenBLAS does, runs small items in sequence).
+func batchShares() bool {
+	return runtime.GOMAXPROCS(0) > 1 && isGonum(active.Load())
+}
 
-	p = batchTest[float64](t, rnd, batchCase{m: 8, n: 8, k: 20000, count: 3,
-		orderA: "rowc", strideA: "gap", orderB: "col", strideB: "gap", orderC: "col", strideC: "gap", alpha: 1, beta: 0})
-	if runtime.GOMAXPROCS(0) > 1 {
-		assert.Greater(t, p.Workers, 1, "plan %v", p)
+// batchThreaded is Gonum's BLAS disguised as a backend that threads its
+// own calls, as OpenBLAS does: the scheduler treats it as one.
+type batchThreaded struct{ gonum.Implementation }
+
+// TestGemmBatchedSchedule checks which batches are shared among workers, on
+// Gonum (every item, folded batches in blocks) and on a backend that
+// threads its own calls (neither its large items, nor its tiny ones, nor a
+// folded batch), and that every schedule computes the right thing.
+func TestGemmBatchedSchedule(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("needs GOMAXPROCS >= 2")
+	}
+	threaded := Gonum
+	threaded.Name = "threaded"
+	threaded.Float64, threaded.Float32 = batchThreaded{}, batchThreaded{}
+	require.False(t, isGonum(&threaded))
+	rnd := rand.New(rand.NewPCG(7, 8))
+	for _, tc := range []struct {
+		batchCase
+		gonumShared, threadedShared bool
+	}{
+		{batchCase: batchCase{m: 130, n: 130, k: 70, count: 3, orderA: "row", strideA: "gap", orderB: "col", strideB: "neg", orderC: "row", strideC: "gap", alpha: 1, beta: 0.5},
+			gonumShared: true, threadedShared: false},
+		{batchCase: batchCase{m: 32, n: 32, k: 32, count: 40, orderA: "rowc", strideA: "stack", orderB: "col", strideB: "gap", orderC: "col", strideC: "neg", alpha: 1, beta: 0},
+			gonumShared: true, threadedShared: true},
+		{batchCase: batchCase{m: 8, n: 8, k: 8, count: 500, orderA: "rowc", strideA: "stack", orderB: "rowc", strideB: "stack", orderC: "rowc", strideC: "stack", alpha: 1, beta: 0},
+			gonumShared: true, threadedShared: false},
+		// Folded: small items in shared blocks everywhere; items the BLAS
+		// threads as one call on the threaded backend.
+		{batchCase: batchCase{m: 8, n: 8, k: 8, count: 500, orderA: "rowc", strideA: "stack", orderB: "rowc", strideB: "zero", orderC: "rowc", strideC: "stack", alpha: 1, beta: 0.5, wantFold: true},
+			gonumShared: true, threadedShared: true},
+		{batchCase: batchCase{m: 70, n: 70, k: 70, count: 4, orderA: "col", strideA: "zero", orderB: "colc", strideB: "stack", orderC: "colc", strideC: "stack", alpha: 1, beta: 0.5, wantFold: true},
+			gonumShared: true, threadedShared: false},
+	} {
+		for _, be := range []*Backend{&Gonum, &threaded} {
+			la := batchItemLayout(tc.m, tc.k, tc.orderA)
+			lb := batchItemLayout(tc.k, tc.n, tc.orderB)
+			lc := batchItemLayout(tc.m, tc.n, tc.orderC)
+			a := newBatchOp[float64](rnd, la, batchStride(la, tc.strideA), tc.count, false)
+			b := newBatchOp[float64](rnd, lb, batchStride(lb, tc.strideB), tc.count, false)
+			c := newBatchOp[float64](rnd, lc, batchStride(lc, tc.strideC), tc.count, false)
+			want, covered, tol := batchWant(1, a, b, tc.beta, c, tc.count)
+			p, err := gemmBatched(be, 1,
+				batchOperand[float64]{data: a.data, l: a.l, stride: a.stride},
+				batchOperand[float64]{data: b.data, l: b.l, stride: b.stride},
+				tc.beta, batchOperand[float64]{data: c.data, l: c.l, stride: c.stride}, tc.count)
+			require.NoError(t, err)
+			name := fmt.Sprintf("%v on %s", tc.batchCase, be.Name)
+			batchCheck(t, name, c.data, want, covered, tol)
+			assert.Equal(t, tc.wantFold, p.Folded, "%s: plan %v", name, p)
+			shared := tc.gonumShared
+			if be == &threaded {
+				shared = tc.threadedShared
+			}
+			assert.Equal(t, shared, p.Workers > 1, "%s: plan %v", name, p)
+			if !shared && tc.count > 1 && !p.Folded {
+				assert.Contains(t, p.String(), "items in sequence", name)
+			}
+		}
 	}
 }
 
@@ -376,6 +430,22 @@ func TestGemmBatchedFold(t *testing.T) {
 		if tc.wantFold {
 			assert.Contains(t, p.String(), fmt.Sprintf("folded %d items into one GEMM", tc.count))
 			assert.Equal(t, 1, p.Workers)
+		}
+	}
+
+	// Folded batches large enough to share, in blocks of items, among
+	// workers: by rows and by columns (C column-major: transposed calls),
+	// with a packed broadcast operand, and a single row per item.
+	for _, tc := range []batchCase{
+		{m: 8, n: 8, k: 8, count: 2000, orderA: "rowc", strideA: "stack", orderB: "row", strideB: "zero", orderC: "rowc", strideC: "stack", alpha: 1, beta: 0, wantFold: true},
+		{m: 8, n: 8, k: 8, count: 2001, orderA: "col", strideA: "zero", orderB: "colc", strideB: "stack", orderC: "colc", strideC: "stack", alpha: 2, beta: 0.5, wantFold: true},
+		{m: 6, n: 5, k: 7, count: 3001, orderA: "rowc", strideA: "stack", orderB: "step", strideB: "zero", orderC: "rowc", strideC: "stack", alpha: 1, beta: 1, wantFold: true},
+		{m: 1, n: 64, k: 64, count: 700, orderA: "rowc", strideA: "stack", orderB: "col", strideB: "zero", orderC: "rowc", strideC: "stack", alpha: 1, beta: 0, wantFold: true},
+	} {
+		p := batchTest[float64](t, rnd, tc)
+		if batchShares() {
+			assert.Greater(t, p.Workers, 1, "%v: plan %v", tc, p)
+			assert.Contains(t, p.String(), "in blocks of items on")
 		}
 	}
 
@@ -423,6 +493,35 @@ func TestGemmBatchedFold(t *testing.T) {
 		b := newBatchOp[float64](rnd, batchItemLayout(k, n, "row"), 0, count, false)
 		c := newBatchOp[float64](rnd, lc, m, count, false)
 		batchFoldCheck(t, rnd, a, b, c, count)
+	})
+	// The same with enough items to share: blocks of rows of a column-major
+	// C are blocks of columns of the row-major Cᵀ that BLAS writes.
+	t.Run("col-down-workers", func(t *testing.T) {
+		m, n, k, count := 8, 8, 8, 1500
+		la := adapter.Layout{Rows: m, Cols: k, RowStride: 1, ColStride: count*m + 1}
+		lc := adapter.Layout{Rows: m, Cols: n, RowStride: 1, ColStride: count * m}
+		a := newBatchOp[float64](rnd, la, m, count, false)
+		b := newBatchOp[float64](rnd, batchItemLayout(k, n, "row"), 0, count, false)
+		c := newBatchOp[float64](rnd, lc, m, count, false)
+		p := batchFoldCheck(t, rnd, a, b, c, count)
+		if batchShares() {
+			assert.Greater(t, p.Workers, 1, "plan %v", p)
+		}
+	})
+	// A folded batch whose output overlaps an input runs as its one call,
+	// through scratch.
+	t.Run("in-place-workers", func(t *testing.T) {
+		m, k, count := 8, 8, 2000
+		item := batchItemLayout(m, k, "rowc")
+		a := newBatchOp[float64](rnd, item, m*k, count, false)
+		b := newBatchOp[float64](rnd, batchItemLayout(k, k, "col"), 0, count, false)
+		want, covered, tol := batchWant(1.5, a.clone(), b.clone(), 0.5, a.clone(), count)
+		p, err := batchRun(1.5, a, b, 0.5, a, count)
+		require.NoError(t, err)
+		assert.True(t, p.Folded, "plan %v", p)
+		batchCheck(t, t.Name(), a.data, want, covered, tol)
+		assert.Equal(t, 1, p.Workers, "plan %v", p)
+		assert.Contains(t, p.String(), "through scratch")
 	})
 	// A stacked view with too small a leading dimension is not BLAS-legal:
 	// no fold, and still right.
@@ -695,7 +794,7 @@ func TestGemmBatchedAllocs(t *testing.T) {
 	as, bs, cs := adapter.Strided{Data: a.data, Layout: a.l}, adapter.Strided{Data: b.data, Layout: b.l}, adapter.Strided{Data: c.data, Layout: c.l}
 	p, err := GemmBatched(1, as, m*m, bs, m*m, 0, cs, m*m, count)
 	require.NoError(t, err)
-	if runtime.GOMAXPROCS(0) > 1 {
+	if batchShares() {
 		require.Greater(t, p.Workers, 1, "plan %v", p)
 	}
 	allocs := testing.AllocsPerRun(50, func() {
@@ -704,6 +803,20 @@ func TestGemmBatchedAllocs(t *testing.T) {
 		}
 	})
 	assert.Zero(t, allocs, "allocations per batch of %d products of %d×%d (plan %v)", count, m, m, p)
+
+	// Folded: B broadcast. On Gonum the folded GEMM is issued in blocks
+	// that Gonum does not thread, so it allocates nothing either.
+	if isGonum(&Gonum) && Active().Name == Gonum.Name {
+		p, err := GemmBatched(1, as, m*m, bs, 0, 0, cs, m*m, count)
+		require.NoError(t, err)
+		require.True(t, p.Folded, "plan %v", p)
+		allocs = testing.AllocsPerRun(50, func() {
+			if _, err := GemmBatched(1, as, m*m, bs, 0, 0, cs, m*m, count); err != nil {
+				panic(err)
+			}
+		})
+		assert.Zero(t, allocs, "allocations per folded batch (plan %v)", p)
+	}
 
 	// Column-major output (transposed call), sequential batch.
 	cc := adapter.Strided{Data: c.data, Layout: batchItemLayout(m, m, "colc")}
