@@ -100,6 +100,16 @@ func (l Layout) Check(n int) error {
 	return bounds.Strided(n, l.Rows, l.Cols, l.RowStride, l.ColStride, l.Offset)
 }
 
+// Extent returns the smallest and largest buffer indices l reaches. It
+// returns an error for non-positive dimensions and for arithmetic that
+// overflows int, never a panic.
+func (l Layout) Extent() (lo, hi int, err error) {
+	if l.Rows <= 0 || l.Cols <= 0 {
+		return 0, 0, bounds.Strided(0, l.Rows, l.Cols, 0, 0, 0)
+	}
+	return bounds.Extent(l.Rows, l.Cols, l.RowStride, l.ColStride, l.Offset)
+}
+
 // Canonical returns l with the strides of size-1 dimensions, which are
 // meaningless, replaced by the value that gives l a BLAS view if one exists:
 // a single column gets ColStride 1; a single row gets RowStride max(1, Cols)

@@ -357,6 +357,11 @@ func fold[T float](be *Backend, a, b, c batchOperand[T], count, size int, betaNo
 	default:
 		return p, a, b, c, panelNone, false
 	}
+	// The folded layouts cover exactly the checked items; checkGemm guards
+	// the construction (overflow, shapes) at the cost of three extents.
+	if err := checkGemm(fa.l, fb.l, fc.l); err != nil {
+		return p, a, b, c, panelNone, false
+	}
 	p, err := planGemm(be, fa.l, fb.l, fc.l, size, betaNonZero, aliased)
 	if err != nil {
 		// A folded dimension the backend cannot take: run item by item.

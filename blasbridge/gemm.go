@@ -32,16 +32,22 @@ func Gemm32(alpha float32, a, b adapter.Strided32, beta float32, c adapter.Strid
 type gemmFunc[T float] func(tA, tB blas.Transpose, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
 
 func gemm[T float](be *Backend, kernel gemmFunc[T], alpha T, ad []T, al adapter.Layout, bd []T, bl adapter.Layout, beta T, cd []T, cl adapter.Layout) (Plan, error) {
-	for _, op := range [...]struct {
-		name string
-		n    int
-		l    adapter.Layout
-	}{{"A", len(ad), al}, {"B", len(bd), bl}, {"C", len(cd), cl}} {
-		if err := op.l.Check(op.n); err != nil {
-			return Plan{}, fmt.Errorf("%s: %w", op.name, err)
-		}
+	aLo, aHi, err := span("A", ad, al)
+	if err != nil {
+		return Plan{}, err
 	}
-	aliased := overlap(cd, cl, ad, al) || overlap(cd, cl, bd, bl)
+	bLo, bHi, err := span("B", bd, bl)
+	if err != nil {
+		return Plan{}, err
+	}
+	cLo, cHi, err := span("C", cd, cl)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := checkShapes(al, bl, cl); err != nil {
+		return Plan{}, err
+	}
+	aliased := cLo <= aHi && aLo <= cHi || cLo <= bHi && bLo <= cHi
 	var zero T
 	p, err := planGemm(be, al, bl, cl, int(unsafe.Sizeof(zero)), beta != 0, aliased)
 	if err != nil {
@@ -178,26 +184,25 @@ func copy2D[T float](d []T, drs, dcs int, s []T, l adapter.Layout, toStrided boo
 // their buffers intersect. It is conservative: interleaved layouts that
 // share no element still count, and cost only a trip through scratch.
 func overlap[T float](d1 []T, l1 adapter.Layout, d2 []T, l2 adapter.Layout) bool {
-	lo1, hi1 := addrRange(d1, l1)
-	lo2, hi2 := addrRange(d2, l2)
+	lo1, hi1, _ := span("", d1, l1)
+	lo2, hi2, _ := span("", d2, l2)
 	return lo1 <= hi2 && lo2 <= hi1
 }
 
-func addrRange[T float](d []T, l adapter.Layout) (lo, hi uintptr) {
+// span checks that layout l lies inside d and returns the addresses of the
+// first and last bytes it reaches. The error names the operand.
+func span[T float](name string, d []T, l adapter.Layout) (lo, hi uintptr, err error) {
+	first, last, err := l.Extent()
+	if err == nil && (first < 0 || last >= len(d)) {
+		err = l.Check(len(d)) // for its message
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", name, err)
+	}
 	var zero T
 	size := unsafe.Sizeof(zero)
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(d)))
-	// The layout was checked, so the extent lies inside d.
-	first, last := l.Offset, l.Offset
-	for _, dim := range [...][2]int{{l.Rows, l.RowStride}, {l.Cols, l.ColStride}} {
-		span := (dim[0] - 1) * dim[1]
-		if span < 0 {
-			first += span
-		} else {
-			last += span
-		}
-	}
-	return base + uintptr(first)*size, base + uintptr(last)*size + size - 1
+	return base + uintptr(first)*size, base + uintptr(last+1)*size - 1, nil
 }
 
 var pools = struct {

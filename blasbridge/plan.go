@@ -144,10 +144,14 @@ func bytesString(n int) string {
 // whose elements share addresses, and sizes the backend cannot take.
 func PlanGemm(a, b, c adapter.Layout) (Plan, error) {
 	be := active.Load()
+	if err := checkGemm(a, b, c); err != nil {
+		return Plan{}, err
+	}
 	return planGemm(be, a, b, c, 8, false, false)
 }
 
-// checkGemm validates the shapes and the output, independent of buffers.
+// checkGemm validates the layouts, the shapes and the output, independent
+// of buffers.
 func checkGemm(a, b, c adapter.Layout) error {
 	for _, l := range [...]struct {
 		name string
@@ -159,6 +163,12 @@ func checkGemm(a, b, c adapter.Layout) error {
 			return fmt.Errorf("%s: %w", l.name, err)
 		}
 	}
+	return checkShapes(a, b, c)
+}
+
+// checkShapes validates the shapes and that C's elements are distinct, for
+// layouts already checked against their buffers.
+func checkShapes(a, b, c adapter.Layout) error {
 	if a.Cols != b.Rows || a.Rows != c.Rows || b.Cols != c.Cols {
 		return fmt.Errorf("%w: A %d×%d · B %d×%d → C %d×%d", ErrShape, a.Rows, a.Cols, b.Rows, b.Cols, c.Rows, c.Cols)
 	}
@@ -177,10 +187,10 @@ type option struct {
 // options lists the ways an r×c operand with layout l can reach BLAS: its own
 // view if it has one, then packing in the order of its smaller stride, then
 // the other order.
-func options(l adapter.Layout, buf *[3]option) []option {
+func options(l adapter.Layout, order adapter.Order, buf *[3]option) []option {
 	opts := buf[:0]
 	c := l.Canonical()
-	switch l.Order() {
+	switch order {
 	case adapter.RowMajor:
 		opts = append(opts, option{trans: false, ld: c.RowStride})
 	case adapter.ColMajor:
@@ -188,6 +198,14 @@ func options(l adapter.Layout, buf *[3]option) []option {
 	}
 	packRow := option{trans: false, packed: true, ld: l.Cols}
 	packCol := option{trans: true, packed: true, ld: l.Rows}
+	if len(opts) == 1 {
+		// Packing a BLAS-able operand is for a cheaper flag: only the
+		// orientation its view lacks can help.
+		if opts[0].trans {
+			return append(opts, packRow)
+		}
+		return append(opts, packCol)
+	}
 	if l.FastAxis() == 0 {
 		packRow, packCol = packCol, packRow
 	}
@@ -196,11 +214,10 @@ func options(l adapter.Layout, buf *[3]option) []option {
 
 // planGemm chooses, by the backend's cost model, the output orientation and
 // for each operand its view or a packed copy. Zero-copy choices come first
-// and are only displaced by a plan estimated at least 10% faster.
+// and are only displaced by a plan estimated at least 10% faster. The
+// caller has validated the layouts with checkGemm, or with Check against
+// their buffers and checkShapes.
 func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, outAliasesInput bool) (Plan, error) {
-	if err := checkGemm(a, b, c); err != nil {
-		return Plan{}, err
-	}
 	m, n, k := a.Rows, b.Cols, a.Cols
 	if be.MaxDim < math.MaxInt {
 		for _, d := range [...]int{m, n, k} {
@@ -223,12 +240,38 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 	outChoices = append(outChoices, Scratch, ScratchTransposed)
 
 	var abuf, bbuf [3]option
-	aOpts, bOpts := options(a, &abuf), options(b, &bbuf)
+	aOpts, bOpts := options(a, a.Order(), &abuf), options(b, b.Order(), &bbuf)
+
+	// Fast path: the zero-copy plan, when its flags run at the backend's
+	// best rate, cannot be beaten; skip the search. This is every call on
+	// OpenBLAS-class backends, and all-row- or all-column-major ones on any.
+	if out := outChoices[0]; !out.scratch() && !aOpts[0].packed && !bOpts[0].packed {
+		ao, bo := aOpts[0], bOpts[0]
+		tA, tB := ao.trans, bo.trans
+		cl := c.Canonical()
+		cld := cl.RowStride
+		if out.transposed() {
+			tA, tB = !bo.trans, !ao.trans
+			cld = cl.ColStride
+		}
+		if be.GemmEff[b2i(tA)][b2i(tB)] >= maxEff(be) && max(ao.ld, bo.ld, cld) <= be.MaxDim {
+			return Plan{
+				M: m, N: n, K: k,
+				A:       Operand{Layout: a, Trans: ao.trans, LD: ao.ld},
+				B:       Operand{Layout: b, Trans: bo.trans, LD: bo.ld},
+				C:       out,
+				CLD:     cld,
+				Backend: be.Name,
+				c:       c,
+			}, nil
+		}
+	}
 
 	flops := 2 * float64(m) * float64(n) * float64(k)
 	flopTime := flops / (be.GFLOPS * 1e9)
 	copyTime := 2 * float64(itemSize) / (be.CopyGBps * 1e9) // read and write, per element
 
+	cc := c.Canonical()
 	best := Plan{}
 	bestCost := math.Inf(1)
 	bestCopies := 0
@@ -245,9 +288,9 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 				cld := 0
 				switch out {
 				case Direct:
-					cld = c.Canonical().RowStride
+					cld = cc.RowStride
 				case Transposed:
-					cld = c.Canonical().ColStride
+					cld = cc.ColStride
 				case Scratch:
 					cld = n
 				case ScratchTransposed:
@@ -292,6 +335,11 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 		return Plan{}, fmt.Errorf("%w: leading dimensions exceed %d on %s", ErrTooLarge, be.MaxDim, be.Name)
 	}
 	return best, nil
+}
+
+func maxEff(be *Backend) float64 {
+	e := be.GemmEff
+	return max(e[0][0], e[0][1], e[1][0], e[1][1])
 }
 
 func b2i(b bool) int {

@@ -24,6 +24,10 @@ var (
 
 // Mul returns a*b and whether it did not overflow int.
 func Mul(a, b int) (int, bool) {
+	const small = 1 << 31
+	if -small < a && a < small && -small < b && b < small {
+		return a * b, true // |a*b| < 2^62: no overflow, no division
+	}
 	if a == 0 || b == 0 {
 		return 0, true
 	}
