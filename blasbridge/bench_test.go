@@ -64,7 +64,7 @@ var gemvData = sync.OnceValues(func() (a, dst []float64) {
 // A's size: GEMV streams it once.
 func BenchmarkGemv(b *testing.B) {
 	const n = 4096
-	for _, a := range []string{"row", "col", "copied"} {
+	for _, a := range []string{"row", "col", "col-direct", "copied"} {
 		b.Run(fmt.Sprintf("n=%d/a=%s/%s", n, a, impl()), func(b *testing.B) {
 			data, dst := gemvData()
 			rng := rand.New(rand.NewPCG(2, 2))
@@ -84,6 +84,13 @@ func BenchmarkGemv(b *testing.B) {
 					if err != nil || p.CopiedBytes != 0 {
 						b.Fatalf("plan %v, err %v", p, err)
 					}
+				}
+			case "col-direct":
+				// The backend's own trans-flag GEMV on the view of Aᵀ: what
+				// a=col costs without strider.
+				g := blas64.General{Rows: n, Cols: n, Stride: n, Data: data}
+				for b.Loop() {
+					blas64.Gemv(blas.Trans, 1, g, x, 0, y)
 				}
 			case "copied":
 				src := blas64.GeneralCols{Rows: n, Cols: n, Stride: n, Data: data}

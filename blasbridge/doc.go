@@ -50,7 +50,9 @@
 //
 // # Concurrency
 //
-// Gemm and Gemv may be called from many goroutines at once on outputs that
-// do not overlap; scratch is pooled. SetBackend is safe at any time; calls
+// Gemm, Gemv and GemmBatched may be called from many goroutines at once on
+// outputs that do not overlap; scratch is pooled. GemmBatched spreads items
+// over a pool of GOMAXPROCS worker goroutines, started on first use and
+// kept; only idle workers join a batch, and the caller works too. SetBackend is safe at any time; calls
 // already running keep the backend they started with.
 package blasbridge
