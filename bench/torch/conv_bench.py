@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Time torch.nn.functional.conv2d on ResNet-style layers, for comparison with
+strider's window.Conv2D benchmarks.
+
+Layers (batch N=8, stride 1, dilation 1):
+
+    layer=56x64-3x3      H=W=56, C=64,  F=64,  3x3, pad 1
+    layer=14x256-3x3     H=W=14, C=256, F=256, 3x3, pad 1
+    layer=56x64-1x1-f256 H=W=56, C=64,  F=256, 1x1, pad 0  (ResNet-50 expand)
+
+each in float64 and float32, and in torch's default NCHW memory format and
+channels_last (NHWC in memory; the weights are converted to channels_last
+too, as Module.to(memory_format=torch.channels_last) does).
+
+Every configuration is warmed up, then timed --count times (default 10);
+each timing runs the convolution enough times to take --min-time seconds
+and reports the mean per call. Results go to stdout, one line per timing, in
+Go's benchmark format, so benchstat reads them next to `go test -bench`
+output:
+
+    BenchmarkConv2D/layer=56x64-3x3/format=NCHW/dtype=f64/impl=torch-2  4  75123456 ns/op
+
+(the -2 suffix is the thread count, as GOMAXPROCS is in Go's names). The
+build configuration, thread counts, which ATen kernel each configuration
+dispatches to, and a median / spread summary go to stderr.
+
+Run from the repo root with Debian's PyTorch (apt-get install python3-torch):
+
+    /usr/bin/python3 bench/torch/conv_bench.py > torch.txt
+    benchstat torch.txt
+"""
+import argparse
+import ctypes
+import ctypes.util
+import math
+import os
+import platform
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn.functional as tnf
+except ImportError:  # pragma: no cover - environment fallback
+    if os.path.exists("/usr/bin/python3") and sys.executable != "/usr/bin/python3":
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    raise
+
+# (name, N, H, W, C, F, K, pad)
+LAYERS = [
+    ("56x64-3x3", 8, 56, 56, 64, 64, 3, 1),
+    ("14x256-3x3", 8, 14, 14, 256, 256, 3, 1),
+    ("56x64-1x1-f256", 8, 56, 56, 64, 256, 1, 0),
+]
+FORMATS = [("NCHW", torch.contiguous_format), ("NHWC", torch.channels_last)]
+DTYPES = [("f64", torch.float64), ("f32", torch.float32)]
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def openblas_info():
+    """Core name and thread count of the OpenBLAS torch's float64 GEMMs use
+    (Debian's torch links the system libblas, OpenBLAS here), or None."""
+    for name in ("libopenblas.so.0", ctypes.util.find_library("openblas")):
+        if not name:
+            continue
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return (lib.openblas_get_corename().decode(), lib.openblas_get_num_threads(),
+                    lib.openblas_get_config().decode())
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+def aten_ops(fn):
+    """The aten:: ops one call of fn dispatches to, in order, deduplicated."""
+    from torch.autograd import profiler
+    with profiler.profile() as prof:
+        fn()
+    seen = []
+    for e in prof.function_events:
+        if e.name.startswith("aten::") and e.name not in seen:
+            seen.append(e.name)
+    return seen
+
+
+def time_calls(fn, iters):
+    t0 = time.perf_counter_ns()
+    for _ in range(iters):
+        fn()
+    return (time.perf_counter_ns() - t0) / iters
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--count", type=int, default=10, help="timings per configuration (>= 10 recommended)")
+    ap.add_argument("--min-time", type=float, default=0.1, help="seconds per timing (calls are repeated)")
+    ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads")
+    ap.add_argument("--layers", default="", help="comma-separated layer names to run (default all)")
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    threads = torch.get_num_threads()
+    cfg = torch.__config__.show().strip().splitlines()
+    log(f"torch {torch.__version__}; torch.get_num_threads() = {threads}; "
+        f"load average {os.getloadavg()[0]:.2f} (other work on these 2 cores skews every figure)")
+    for line in cfg[:7]:
+        log("  " + line.strip()[:160])
+    ob = openblas_info()
+    if ob:
+        log(f"OpenBLAS (used by torch's float64 conv GEMMs): core={ob[0]} threads={ob[1]} config={ob[2]}")
+    log("env: " + " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ)
+                           if k.startswith(("OPENBLAS_", "OMP_", "MKL_", "DNNL_", "ONEDNN_"))))
+
+    # Go's benchmark header lines; benchstat keys results by them.
+    print(f"goos: {sys.platform}")
+    print(f"goarch: {'amd64' if platform.machine() == 'x86_64' else platform.machine()}")
+    print("pkg: github.com/strider-go/strider/bench/torch")
+    print(f"cpu: {cpu_name()}")
+    sys.stdout.flush()
+
+    want = set(filter(None, args.layers.split(",")))
+    torch.manual_seed(0)
+    summary = []
+    with torch.inference_mode():
+        for lname, n, h, w, c, f, k, pad in LAYERS:
+            if want and lname not in want:
+                continue
+            flops = 2.0 * n * f * h * w * c * k * k  # stride 1, 'same' output
+            x0 = torch.randn(n, c, h, w, dtype=torch.float64)
+            w0 = torch.randn(f, c, k, k, dtype=torch.float64) / math.sqrt(c * k * k)
+            for dname, dtype in DTYPES:
+                for fname, mf in FORMATS:
+                    x = x0.to(dtype).contiguous(memory_format=mf)
+                    wt = w0.to(dtype).contiguous(memory_format=mf)
+
+                    def call():
+                        return tnf.conv2d(x, wt, padding=pad)
+
+                    y = call()
+                    assert y.shape == (n, f, h, w), y.shape
+                    out_cl = y.is_contiguous(memory_format=torch.channels_last) and not y.is_contiguous()
+                    ops = [o for o in aten_ops(call) if o not in ("aten::conv2d", "aten::convolution",
+                                                                   "aten::_convolution", "aten::empty")]
+                    name = f"BenchmarkConv2D/layer={lname}/format={fname}/dtype={dname}/impl=torch-{threads}"
+                    # Warm up (first calls allocate and pick kernels), then
+                    # size each timing to take about --min-time.
+                    t = min(time_calls(call, 1) for _ in range(3))
+                    iters = max(1, math.ceil(args.min_time * 1e9 / t))
+                    runs = []
+                    for _ in range(args.count):
+                        ns = time_calls(call, iters)
+                        runs.append(ns)
+                        print(f"{name} \t{iters:8d}\t{ns:14.0f} ns/op", flush=True)
+                    med = statistics.median(runs)
+                    spread = max(med - min(runs), max(runs) - med) / med * 100
+                    summary.append((name, med, spread, flops / med, out_cl, ops))
+                    log(f"  {name}: median {med / 1e6:.2f} ms ±{spread:.0f}% "
+                        f"({flops / med:.1f} GFLOP/s), output {'channels_last' if out_cl else 'NCHW'}, "
+                        f"ops: {' '.join(ops[:4])}")
+    log("")
+    log(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    log(f"{'benchmark':72s} {'median':>10s} {'spread':>7s} {'GFLOP/s':>8s}")
+    for name, med, spread, gf, _, _ in summary:
+        log(f"{name:72s} {med / 1e6:8.2f}ms {spread:6.0f}% {gf:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
