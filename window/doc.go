@@ -1,0 +1,55 @@
+// Package window gives sliding windows over signals, images and N-d arrays as
+// zero-copy strided views, and convolution as GEMMs over such views.
+//
+// # Layout
+//
+// Sliding views a signal as the matrix whose rows are its windows: element
+// (i, j) is x[i*step + j], so the layout has RowStride step and ColStride 1.
+// For size 3 and step 2:
+//
+//	x:     [x0 x1 x2 x3 x4 x5]
+//	row 0:  x0 x1 x2
+//	row 1:        x2 x3 x4         x5 is in no window
+//	Layout{Rows: 2, Cols: 3, RowStride: 2, ColStride: 1}
+//
+// When step < size, as here, consecutive rows share elements (x2): the layout
+// overlaps, and BLAS refuses it (its leading dimension is less than its
+// number of columns), so blasbridge packs it. When step >= size the rows are
+// disjoint and the view is a row-major matrix with leading dimension step,
+// which BLAS reads as is.
+//
+// Windows generalises this to an N-d Array, NumPy's sliding_window_view with
+// steps and dilation: a View whose first dimensions index the windows and
+// whose last dimensions index the elements of a window,
+//
+//	element idx of a View is Data[Offset + Σ idx[k]*Strides[k]]
+//
+// and View.Matrix flattens one back to a matrix where a single stride can
+// describe the rows and another the columns.
+//
+// # Aliasing
+//
+// Every view shares the caller's buffer; nothing is copied, and a write
+// through a view is a write to the buffer. A view whose elements share
+// addresses (overlapping windows, a zero stride: Layout.Overlaps,
+// View.Overlapping) can be read but not written, since one write would change
+// several elements.
+//
+// # Panics
+//
+// Sizes, steps, strides and offsets may come from outside the program, so
+// Sliding, Windows and View.Matrix return errors naming the problem (ErrDims,
+// ErrRank, ErrOutOfBounds, ErrOverflow, ErrNotMatrix) and never panic. At,
+// Set and Index panic for a wrong number of indices (ErrRank) or an index
+// outside the view (ErrIndex), as Gonum's matrices do; Set panics with an
+// error wrapping ErrReadOnly through a view whose elements share addresses,
+// without writing.
+//
+// # Convolution
+//
+// Conv2D computes the cross-correlation that PyTorch and TensorFlow call
+// convolution, as a sum over the kernel's taps of one GEMM each over a shifted
+// strided view of the input (kn2row): no KH·KW-times-larger im2col buffer.
+// Im2Col (one large GEMM, best when channels are few) and Direct (a plain
+// loop, the reference) are the alternatives.
+package window
