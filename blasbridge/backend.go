@@ -27,6 +27,13 @@ type Backend struct {
 	// MaxDim is the largest dimension, leading dimension or vector increment
 	// the backend takes: math.MaxInt32 for CBLAS.
 	MaxDim int
+	// SingleThreaded, when not nil, makes the BLAS run each call on one
+	// thread until release is called, for code that spreads its own calls
+	// over goroutines. Uses may nest and overlap across goroutines: the
+	// first sets one thread, the last release restores the count. It is nil
+	// for Gonum's BLAS, which does not thread calls of its own accord below
+	// a size, and it marks a self-threading BLAS (OpenBLAS).
+	SingleThreaded func() (release func())
 }
 
 // Gonum is the default backend: Gonum's pure-Go BLAS, nothing to install.

@@ -15,6 +15,7 @@ import "C"
 import (
 	"math"
 	"runtime"
+	"sync"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -56,10 +57,11 @@ func init() {
 		Float32: impl,
 		// OpenBLAS runs every flag combination at the same rate (80–90
 		// GFLOP/s for DGEMM at n=1024 on the project's 2-core machines).
-		GemmEff:  [2][2]float64{{1, 1}, {1, 1}},
-		GFLOPS:   80,
-		CopyGBps: 8,
-		MaxDim:   math.MaxInt32,
+		GemmEff:        [2][2]float64{{1, 1}, {1, 1}},
+		GFLOPS:         80,
+		CopyGBps:       8,
+		MaxDim:         math.MaxInt32,
+		SingleThreaded: singleThreaded,
 	})
 	blas64.Use(impl)
 	blas32.Use(impl)
@@ -82,6 +84,37 @@ func SetThreads(n int) {
 	for range cap(sem) {
 		release()
 	}
+}
+
+// single counts the SingleThreaded sections in progress; saved is the
+// thread count the first one replaced.
+var single struct {
+	sync.Mutex
+	depth, saved int
+}
+
+// singleThreaded sets OpenBLAS to one thread for the first of any number of
+// nested or concurrent sections and restores the count when the last ends.
+func singleThreaded() (release func()) {
+	single.Lock()
+	if single.depth == 0 {
+		single.saved = Threads()
+		if single.saved != 1 {
+			SetThreads(1)
+		}
+	}
+	single.depth++
+	single.Unlock()
+	return releaseSingle
+}
+
+func releaseSingle() {
+	single.Lock()
+	single.depth--
+	if single.depth == 0 && single.saved != 1 {
+		SetThreads(single.saved)
+	}
+	single.Unlock()
 }
 
 // Threads returns the number of threads OpenBLAS uses for each call.

@@ -227,3 +227,29 @@ func ExampleConfig() {
 	fmt.Println(netlib.Config() != "")
 	// Output: true
 }
+
+// TestSingleThreaded checks that nested and overlapping sections leave
+// OpenBLAS single-threaded while any is open and restore the count after
+// the last, whatever order they end in.
+func TestSingleThreaded(t *testing.T) {
+	orig := netlib.Threads()
+	defer netlib.SetThreads(orig)
+	netlib.SetThreads(2)
+	st := blasbridge.Active().SingleThreaded
+	if st == nil {
+		t.Fatal("netlib backend has no SingleThreaded")
+	}
+	r1 := st()
+	r2 := st()
+	if got := netlib.Threads(); got != 1 {
+		t.Errorf("inside two sections: got %d threads, want 1", got)
+	}
+	r1()
+	if got := netlib.Threads(); got != 1 {
+		t.Errorf("after the first release: got %d threads, want 1", got)
+	}
+	r2()
+	if got := netlib.Threads(); got != 2 {
+		t.Errorf("after the last release: got %d threads, want 2", got)
+	}
+}

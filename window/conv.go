@@ -1,0 +1,293 @@
+package window
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/internal/bounds"
+)
+
+// Format is the memory order of a convolution's input and output, and with
+// it the order of its filters.
+type Format int
+
+const (
+	// NCHW: input N·C·H·W, filters F·C·KH·KW (OIHW), output N·F·OH·OW.
+	NCHW Format = iota
+	// NHWC: input N·H·W·C, filters KH·KW·C·F (HWIO), output N·OH·OW·F.
+	NHWC
+)
+
+func (f Format) String() string {
+	switch f {
+	case NCHW:
+		return "NCHW"
+	case NHWC:
+		return "NHWC"
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// Algorithm selects how a convolution is computed. Every algorithm gives
+// the same result up to rounding.
+type Algorithm int
+
+const (
+	// Auto picks an algorithm by the shape and the BLAS backend in use.
+	Auto Algorithm = iota
+	// BatchedGEMM (kn2row) sums, over the KH·KW taps, one GEMM of the tap's
+	// filter matrix with a shifted strided view of the input, accumulating
+	// with beta = 1. It builds no im2col matrix: its scratch is a padded
+	// block of input rows and at most a block of output rows per worker.
+	BatchedGEMM
+	// Im2Col packs each image's KH·KW·C × OH·OW patch matrix (its transpose
+	// for NHWC) and computes the image with one GEMM.
+	Im2Col
+	// Direct is the plain loop nest: the reference.
+	Direct
+)
+
+func (a Algorithm) String() string {
+	switch a {
+	case Auto:
+		return "Auto"
+	case BatchedGEMM:
+		return "BatchedGEMM"
+	case Im2Col:
+		return "Im2Col"
+	case Direct:
+		return "Direct"
+	}
+	return fmt.Sprintf("Algorithm(%d)", int(a))
+}
+
+// Conv2D describes a 2-D convolution — a cross-correlation, as PyTorch's
+// conv2d and TensorFlow's conv2d define it:
+//
+//	NCHW: y[n, f, oh, ow] = Σ_{c, kh, kw} x[n, c, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw] · w[f, c, kh, kw]
+//	NHWC: y[n, oh, ow, f] = Σ_{kh, kw, c} x[n, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw, c] · w[kh, kw, c, f]
+//
+// with x zero outside the image, and
+//
+//	OH = (H + 2·PadH − (KH−1)·DilationH − 1) / StrideH + 1   (OW likewise).
+//
+// A Conv2D is a plain value; Forward may be called on it from many
+// goroutines at once, on outputs that do not overlap.
+type Conv2D struct {
+	Format                                             Format
+	N, C, H, W, F, KH, KW                              int
+	StrideH, StrideW, DilationH, DilationW, PadH, PadW int // zero stride or dilation means 1
+	Algo                                               Algorithm
+}
+
+// OutDims returns the output's height and width, or (0, 0) when the
+// geometry is invalid (Forward says why).
+func (p Conv2D) OutDims() (oh, ow int) {
+	g, err := p.geometry()
+	if err != nil {
+		return 0, 0
+	}
+	return g.oh, g.ow
+}
+
+// Forward computes the convolution of x with the filters w into dst:
+//
+//	NCHW: x N·C·H·W, w F·C·KH·KW (OIHW), dst N·F·OH·OW
+//	NHWC: x N·H·W·C, w KH·KW·C·F (HWIO), dst N·OH·OW·F
+//
+// dst is overwritten and must not overlap x or w. Forward returns an error,
+// and writes nothing, for a buffer of the wrong length (ErrLength), a size
+// that is not positive, a negative stride, dilation or padding, or a kernel
+// larger than the padded input (ErrDims), sizes whose arithmetic overflows
+// int (ErrOverflow), and an unknown Format or Algorithm.
+//
+// After the first call with a given shape, Forward allocates nothing: its
+// scratch is pooled.
+func (p Conv2D) Forward(dst, x, w []float64) error {
+	return convForward(p, dst, x, w)
+}
+
+// Forward32 is Forward for float32 data, through the backend's Float32 BLAS.
+func (p Conv2D) Forward32(dst, x, w []float32) error {
+	return convForward(p, dst, x, w)
+}
+
+// convFloat is the element types the kernels run on.
+type convFloat interface{ ~float32 | ~float64 }
+
+// convGeom is a validated Conv2D with every default resolved and every size
+// computed without overflow.
+type convGeom struct {
+	nhwc                   bool
+	n, c, h, w, f, kh, kw  int
+	sh, sw, dh, dw, ph, pw int
+	oh, ow                 int
+	hp, wp                 int // padded input height and width
+	xlen, wlen, ylen       int
+	plane                  int // C·Hp·Wp: one padded image
+	taps                   int // KH·KW
+	patch                  int // KH·KW·C: one row of the im2col matrix
+	col                    int // KH·KW·C·OH·OW, or -1 when it overflows
+	maxLen                 int // the largest of the sizes above
+}
+
+func (p Conv2D) geometry() (convGeom, error) {
+	var g convGeom
+	switch p.Format {
+	case NCHW:
+	case NHWC:
+		g.nhwc = true
+	default:
+		return g, fmt.Errorf("%w: unknown format %v", ErrDims, p.Format)
+	}
+	switch p.Algo {
+	case Auto, BatchedGEMM, Im2Col, Direct:
+	default:
+		return g, fmt.Errorf("%w: unknown algorithm %v", ErrDims, p.Algo)
+	}
+	g.n, g.c, g.h, g.w, g.f, g.kh, g.kw = p.N, p.C, p.H, p.W, p.F, p.KH, p.KW
+	for _, d := range [...]struct {
+		name string
+		v    int
+	}{{"N", p.N}, {"C", p.C}, {"H", p.H}, {"W", p.W}, {"F", p.F}, {"KH", p.KH}, {"KW", p.KW}} {
+		if d.v <= 0 {
+			return g, fmt.Errorf("%w: %s = %d", ErrDims, d.name, d.v)
+		}
+	}
+	for _, d := range [...]struct {
+		name string
+		v    int
+	}{{"StrideH", p.StrideH}, {"StrideW", p.StrideW}, {"DilationH", p.DilationH}, {"DilationW", p.DilationW}, {"PadH", p.PadH}, {"PadW", p.PadW}} {
+		if d.v < 0 {
+			return g, fmt.Errorf("%w: %s = %d", ErrDims, d.name, d.v)
+		}
+	}
+	one := func(v int) int {
+		if v == 0 {
+			return 1
+		}
+		return v
+	}
+	g.sh, g.sw, g.dh, g.dw = one(p.StrideH), one(p.StrideW), one(p.DilationH), one(p.DilationW)
+	g.ph, g.pw = p.PadH, p.PadW
+
+	ok := true
+	mul := func(vs ...int) int {
+		r := 1
+		for _, v := range vs {
+			var o bool
+			if r, o = bounds.Mul(r, v); !o {
+				ok = false
+				return 0
+			}
+		}
+		return r
+	}
+	add := func(a, b int) int {
+		s, o := bounds.Add(a, b)
+		if !o {
+			ok = false
+		}
+		return s
+	}
+	g.hp = add(p.H, mul(2, g.ph))
+	g.wp = add(p.W, mul(2, g.pw))
+	ekh := add(mul(p.KH-1, g.dh), 1)
+	ekw := add(mul(p.KW-1, g.dw), 1)
+	if !ok {
+		return g, fmt.Errorf("%w: padded input or dilated kernel size", ErrOverflow)
+	}
+	if ekh > g.hp || ekw > g.wp {
+		return g, fmt.Errorf("%w: dilated kernel %d×%d is larger than the padded input %d×%d", ErrDims, ekh, ekw, g.hp, g.wp)
+	}
+	g.oh = (g.hp-ekh)/g.sh + 1
+	g.ow = (g.wp-ekw)/g.sw + 1
+	g.xlen = mul(p.N, p.C, p.H, p.W)
+	g.wlen = mul(p.F, p.C, p.KH, p.KW)
+	g.ylen = mul(p.N, p.F, g.oh, g.ow)
+	g.plane = mul(p.C, g.hp, g.wp)
+	g.taps = mul(p.KH, p.KW)
+	g.patch = mul(g.taps, p.C)
+	// The output rows of one image at full padded width, the scratch of the
+	// chained kn2row GEMMs.
+	full := mul(p.F, g.oh, g.wp)
+	if !ok {
+		return g, fmt.Errorf("%w: buffer sizes of %v", ErrOverflow, p)
+	}
+	g.maxLen = max(g.xlen, g.wlen, g.ylen, g.plane, full)
+	g.col, ok = bounds.Mul(g.patch, g.oh*g.ow) // oh*ow <= ylen: no overflow
+	if !ok {
+		g.col = -1
+	}
+	return g, nil
+}
+
+func (p Conv2D) String() string {
+	return fmt.Sprintf("%v conv %d×%d×%d×%d * %d×%d→%d, stride %d×%d, dilation %d×%d, pad %d×%d",
+		p.Format, p.N, p.C, p.H, p.W, p.KH, p.KW, p.F, p.StrideH, p.StrideW, p.DilationH, p.DilationW, p.PadH, p.PadW)
+}
+
+func checkConvLen(name string, got, want int, shape string) error {
+	if got != want {
+		return fmt.Errorf("%w: %s has %d elements, want %s = %d", ErrLength, name, got, shape, want)
+	}
+	return nil
+}
+
+func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
+	g, err := p.geometry()
+	if err != nil {
+		return err
+	}
+	xs, ws, ys := "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
+	if g.nhwc {
+		xs, ws, ys = "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
+	}
+	if err := checkConvLen("x", len(x), g.xlen, xs); err != nil {
+		return err
+	}
+	if err := checkConvLen("w", len(w), g.wlen, ws); err != nil {
+		return err
+	}
+	if err := checkConvLen("dst", len(dst), g.ylen, ys); err != nil {
+		return err
+	}
+	be := blasbridge.Active()
+	algo := p.Algo
+	if algo == Auto {
+		algo = g.auto(&be)
+	}
+	if algo == Im2Col && g.col < 0 {
+		return fmt.Errorf("%w: the im2col matrix of %v", ErrOverflow, p)
+	}
+	if algo != Direct && be.MaxDim < math.MaxInt && max(g.maxLen, g.col) > be.MaxDim {
+		// A leading dimension or size could exceed what the backend takes
+		// (CBLAS: 32-bit ints); the loops take anything.
+		algo = Direct
+	}
+	switch algo {
+	case Direct:
+		directConv(&g, dst, x, w)
+	default:
+		runJob(&g, algo, &be, dst, x, w)
+	}
+	return nil
+}
+
+// auto picks the algorithm for g on backend be.
+func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
+	if g.col < 0 {
+		return BatchedGEMM
+	}
+	if g.c < 4 && g.taps > 1 {
+		return Im2Col // too few channels for a GEMM per tap
+	}
+	// On OpenBLAS one GEMM per image beat per-tap GEMMs when the patch
+	// matrix is small (8×256×14×14, 3×3: 30 ms against 35 ms); kn2row won at
+	// 8×64×56×56 (29–32 ms against 37–47 ms). BenchmarkConv2D, -tags netlib.
+	if be.SingleThreaded != nil && g.taps > 1 && g.col <= 1<<19 {
+		return Im2Col
+	}
+	return BatchedGEMM
+}

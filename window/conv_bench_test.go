@@ -1,0 +1,74 @@
+package window
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/strider-go/strider/blasbridge"
+)
+
+// convBenchLayers are ResNet-like layers; the tiny one also runs Direct.
+var convBenchLayers = []struct {
+	name string
+	p    Conv2D
+}{
+	{"56x64-3x3", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 64, KH: 3, KW: 3, PadH: 1, PadW: 1}},
+	{"14x256-3x3", Conv2D{N: 8, C: 256, H: 14, W: 14, F: 256, KH: 3, KW: 3, PadH: 1, PadW: 1}},
+	{"56x64-1x1-256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}},
+	{"8x4-3x3", Conv2D{N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1}},
+}
+
+var convBenchAlgos = []struct {
+	name string
+	a    Algorithm
+}{{"batched", BatchedGEMM}, {"im2col", Im2Col}, {"auto", Auto}, {"direct", Direct}}
+
+// BenchmarkConv2D reports, besides time, scratch-B: the bytes the first
+// call allocates from empty pools, the scratch an algorithm needs (later
+// calls reuse it and allocate nothing).
+func BenchmarkConv2D(b *testing.B) {
+	impl := blasbridge.Active().Name
+	for _, layer := range convBenchLayers {
+		for _, format := range []Format{NCHW, NHWC} {
+			for _, algo := range convBenchAlgos {
+				p := layer.p
+				if algo.a == Direct && p.N*p.C*p.H*p.W > 1<<12 {
+					continue
+				}
+				p.Format, p.Algo = format, algo.a
+				name := fmt.Sprintf("layer=%s/format=%v/algo=%s/impl=%s", layer.name, format, algo.name, impl)
+				b.Run(name, func(b *testing.B) {
+					rnd := rand.New(rand.NewPCG(1, 2))
+					oh, ow := p.OutDims()
+					x := randSlice(rnd, p.N*p.C*p.H*p.W)
+					w := randSlice(rnd, p.F*p.C*p.KH*p.KW)
+					y := make([]float64, p.N*p.F*oh*ow)
+					scratch := firstCallBytes(func() { p.Forward(y, x, w) })
+					b.SetBytes(int64(8 * len(y)))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for range b.N {
+						if err := p.Forward(y, x, w); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(scratch), "scratch-B")
+				})
+			}
+		}
+	}
+}
+
+// firstCallBytes empties the pools and returns the bytes f allocates.
+func firstCallBytes(f func()) uint64 {
+	convPools = [2]struct{ ws, job, filt sync.Pool }{}
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	f()
+	runtime.ReadMemStats(&m1)
+	return m1.TotalAlloc - m0.TotalAlloc
+}

@@ -1,0 +1,100 @@
+package window
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/strider-go/strider/internal/fixture"
+)
+
+func maxAbs(a []float64) float64 {
+	m := 0.0
+	for _, v := range a {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
+// checkFixture compares got with PyTorch's want: exactly for dyadic values,
+// else within tol.
+func checkFixture[T convFloat](t *testing.T, what string, got []T, want []float64, tol float64) {
+	t.Helper()
+	for i := range want {
+		if d := math.Abs(float64(got[i]) - want[i]); d > tol || math.IsNaN(float64(got[i])) {
+			t.Errorf("%s: element %d: got %v, want %v", what, i, got[i], want[i])
+			return
+		}
+	}
+}
+
+// TestConv2DFixtures checks every algorithm, format and precision against
+// torch.nn.functional.conv2d; NHWC inputs are the fixtures transposed.
+func TestConv2DFixtures(t *testing.T) {
+	fx, err := fixture.LoadConv()
+	require.NoError(t, err)
+	for _, k := range fx.Conv2D {
+		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
+			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW}
+		oh, ow := p.OutDims()
+		if oh != k.OH || ow != k.OW {
+			t.Errorf("%v: OutDims = %d×%d, torch %d×%d", k, oh, ow, k.OH, k.OW)
+			continue
+		}
+		tol64, tol32 := 0.0, 0.0
+		if !k.Exact() {
+			tol64 = 1e-12 * (1 + maxAbs(k.Y))
+			tol32 = max(4*k.F32MaxAbsErr, 1e-5*(1+maxAbs(k.Y)))
+		}
+		for _, format := range []Format{NCHW, NHWC} {
+			x, w, y := k.X, k.Weights, k.Y
+			if format == NHWC {
+				x, w, y = k.XNHWC(), k.WHWIO(), k.YNHWC()
+			}
+			for _, algo := range convAlgos {
+				q := p
+				q.Format, q.Algo = format, algo
+				got := make([]float64, len(y))
+				require.NoError(t, q.Forward(got, x, w), "%v", k)
+				checkFixture(t, k.String()+" "+format.String()+" "+algo.String(), got, y, tol64)
+				got32 := make([]float32, len(y))
+				require.NoError(t, q.Forward32(got32, fixture.Float32s(x), fixture.Float32s(w)), "%v", k)
+				checkFixture(t, k.String()+" "+format.String()+" "+algo.String()+" float32", got32, y, tol32)
+			}
+		}
+	}
+}
+
+func TestConv1DFixtures(t *testing.T) {
+	fx, err := fixture.LoadConv()
+	require.NoError(t, err)
+	for _, k := range fx.Conv1D {
+		p := Conv1D{N: k.N, C: k.C, L: k.L, F: k.F, K: k.K, Stride: k.Stride, Dilation: k.Dilation, Pad: k.Pad}
+		if ol := p.OutLen(); ol != k.OL {
+			t.Errorf("%s: OutLen = %d, torch %d", k.Name, ol, k.OL)
+			continue
+		}
+		tol64, tol32 := 0.0, 0.0
+		if !k.Exact() {
+			tol64 = 1e-12 * (1 + maxAbs(k.Y))
+			tol32 = max(4*k.F32MaxAbsErr, 1e-5*(1+maxAbs(k.Y)))
+		}
+		for _, format := range []Format{NCHW, NHWC} {
+			x, w, y := k.X, k.Weights, k.Y
+			if format == NHWC {
+				x, w, y = k.XNLC(), k.WKIO(), k.YNLC()
+			}
+			for _, algo := range convAlgos {
+				q := p
+				q.Format, q.Algo = format, algo
+				got := make([]float64, len(y))
+				require.NoError(t, q.Forward(got, x, w), "%s", k.Name)
+				checkFixture(t, k.Name+" "+format.String()+" "+algo.String(), got, y, tol64)
+				got32 := make([]float32, len(y))
+				require.NoError(t, q.Forward32(got32, fixture.Float32s(x), fixture.Float32s(w)), "%s", k.Name)
+				checkFixture(t, k.Name+" "+format.String()+" "+algo.String()+" float32", got32, y, tol32)
+			}
+		}
+	}
+}

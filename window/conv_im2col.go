@@ -1,0 +1,67 @@
+package window
+
+// im2colNCHW packs image n's patch matrix col[K×P], K = C·KH·KW ordered
+// (c, kh, kw) as OIHW filters are, P = OH·OW, and computes
+// Y_n[F×P] = W[F×K] · col.
+func (j *convJob[T]) im2colNCHW(ws *convWorkspace[T], n int) {
+	g := &j.g
+	p := g.oh * g.ow
+	col := growBuf(&ws.in, g.col)
+	x := j.x[n*g.c*g.h*g.w:]
+	k := 0
+	for c := range g.c {
+		xc := x[c*g.h*g.w:]
+		for kh := range g.kh {
+			for kw := range g.kw {
+				row := col[k*p : (k+1)*p]
+				k++
+				for oh := range g.oh {
+					out := row[oh*g.ow : (oh+1)*g.ow]
+					ih := oh*g.sh + kh*g.dh - g.ph
+					if ih < 0 || ih >= g.h {
+						clear(out)
+						continue
+					}
+					xr := xc[ih*g.w : (ih+1)*g.w]
+					iw := kw*g.dw - g.pw
+					for ow := range out {
+						if iw >= 0 && iw < g.w {
+							out[ow] = xr[iw]
+						} else {
+							out[ow] = 0
+						}
+						iw += g.sw
+					}
+				}
+			}
+		}
+	}
+	j.gm.nn(g.f, p, g.patch, j.w, g.patch, col, p, 0, j.y[n*g.f*p:], p)
+}
+
+// im2colNHWC packs image n's patch matrix col[P×K], K = KH·KW·C ordered
+// (kh, kw, c) as HWIO filters are, and computes Y_n[P×F] = col · W[K×F].
+func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
+	g := &j.g
+	p := g.oh * g.ow
+	col := growBuf(&ws.in, g.col)
+	x := j.x[n*g.h*g.w*g.c:]
+	for oh := range g.oh {
+		for ow := range g.ow {
+			row := col[(oh*g.ow+ow)*g.patch:]
+			for kh := range g.kh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				for kw := range g.kw {
+					out := row[(kh*g.kw+kw)*g.c : (kh*g.kw+kw+1)*g.c]
+					iw := ow*g.sw + kw*g.dw - g.pw
+					if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
+						clear(out)
+						continue
+					}
+					copy(out, x[(ih*g.w+iw)*g.c:])
+				}
+			}
+		}
+	}
+	j.gm.nn(p, g.f, g.patch, col, g.patch, j.w, g.f, 0, j.y[n*p*g.f:], g.f)
+}

@@ -1,0 +1,246 @@
+package window
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+
+	"github.com/strider-go/strider/blasbridge"
+)
+
+// A convolution is cut into tasks — an image, or a block of an image's
+// output rows — that write disjoint parts of the output. The caller and up
+// to GOMAXPROCS−1 idle pool convWorkers claim tasks from an atomic counter; each
+// issues single BLAS calls from its own pooled convWorkspace.
+
+// convTask is work a pool worker runs; run signals the submitter last.
+type convTask interface{ run() }
+
+var convWorkers struct {
+	started atomic.Int64
+	mu      sync.Mutex
+	tasks   chan convTask
+}
+
+func init() { convWorkers.tasks = make(chan convTask) }
+
+// startConvWorkers makes sure at least n pool goroutines run. They never exit,
+// so after the first call a convolution allocates nothing to find helpers.
+func startConvWorkers(n int) {
+	if convWorkers.started.Load() >= int64(n) {
+		return
+	}
+	convWorkers.mu.Lock()
+	defer convWorkers.mu.Unlock()
+	have := int(convWorkers.started.Load())
+	for range n - have {
+		go func() {
+			for t := range convWorkers.tasks {
+				t.run()
+			}
+		}()
+	}
+	if n > have {
+		convWorkers.started.Store(int64(n))
+	}
+}
+
+// offerConv hands t to at most n convWorkers that are idle now, adding one to wg
+// for each that takes it. A busy worker is never waited for: the caller
+// runs whatever nobody claims.
+func offerConv(t convTask, n int, wg *sync.WaitGroup) {
+	if n <= 0 {
+		return
+	}
+	startConvWorkers(n)
+	for range n {
+		wg.Add(1)
+		select {
+		case convWorkers.tasks <- t:
+		default:
+			wg.Done()
+			return
+		}
+	}
+}
+
+// convWorkspace is one participant's scratch, pooled and grown on demand.
+type convWorkspace[T convFloat] struct {
+	in, out []T
+}
+
+func growBuf[T convFloat](s *[]T, n int) []T {
+	if cap(*s) < n {
+		*s = make([]T, n)
+	}
+	return (*s)[:n]
+}
+
+// convPools holds per element type: workspaces, jobs, filter buffers.
+var convPools [2]struct{ ws, job, filt sync.Pool }
+
+func convPoolsFor[T convFloat]() *struct{ ws, job, filt sync.Pool } {
+	var zero T
+	if unsafe.Sizeof(zero) == 4 {
+		return &convPools[0]
+	}
+	return &convPools[1]
+}
+
+func getConvWorkspace[T convFloat]() *convWorkspace[T] {
+	if ws, ok := convPoolsFor[T]().ws.Get().(*convWorkspace[T]); ok {
+		return ws
+	}
+	return new(convWorkspace[T])
+}
+
+// gemmer issues C = A·B + beta·C, all row-major, to the backend's kernel
+// for T.
+type gemmer[T convFloat] struct {
+	f64 blas.Float64
+	f32 blas.Float32
+	// tile: the backend is Gonum's, which runs a GEMM of 4 or more 64×64
+	// blocks of C on goroutines of its own, allocating each time; the tasks
+	// are already spread over the cores, so calls are cut into serial ones.
+	tile bool
+}
+
+func newGemmer[T convFloat](be *blasbridge.Backend) gemmer[T] {
+	var g gemmer[T]
+	var zero T
+	if unsafe.Sizeof(zero) == 8 {
+		g.f64 = be.Float64
+		_, g.tile = be.Float64.(gonum.Implementation)
+	} else {
+		g.f32 = be.Float32
+		_, g.tile = be.Float32.(gonum.Implementation)
+	}
+	return g
+}
+
+var convSingleThreaded = true
+
+const gonumBlock = 64 // Gonum's GEMM block; 4 blocks of C go parallel
+
+func (g *gemmer[T]) nn(m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	blocks := func(x int) int { return (x + gonumBlock - 1) / gonumBlock }
+	if !g.tile || blocks(m)*blocks(n) < 4 {
+		g.call(m, n, k, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	// At most 3 blocks per call; the long side stays along n, the axpy
+	// length of Gonum's kernel.
+	mc, nc := gonumBlock, 3*gonumBlock
+	if n <= gonumBlock {
+		mc, nc = 3*gonumBlock, n
+	}
+	for i := 0; i < m; i += mc {
+		mi := min(mc, m-i)
+		for jj := 0; jj < n; jj += nc {
+			g.call(mi, min(nc, n-jj), k, a[i*lda:], lda, b[jj:], ldb, beta, c[i*ldc+jj:], ldc)
+		}
+	}
+}
+
+func (g *gemmer[T]) call(m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if g.f64 != nil {
+		g.f64.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, asFloat[float64](a), lda, asFloat[float64](b), ldb, float64(beta), asFloat[float64](c), ldc)
+		return
+	}
+	g.f32.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, asFloat[float32](a), lda, asFloat[float32](b), ldb, float32(beta), asFloat[float32](c), ldc)
+}
+
+// as reinterprets s; U and T are the same type (f64 is set only for
+// float64, f32 only for float32).
+func asFloat[U, T convFloat](s []T) []U {
+	return unsafe.Slice((*U)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
+}
+
+// convJob is one Forward call in flight. Jobs are pooled.
+type convJob[T convFloat] struct {
+	g       convGeom
+	algo    Algorithm
+	gm      gemmer[T]
+	y, x, w []T
+	wt      []T // NCHW kn2row: filters tap-major, [KH·KW][F×C]
+	wtBuf   *[]T
+	mode    kmode
+	rows    int // output rows per convTask
+	blocks  int // tasks per image
+	ntasks  int
+	next    atomic.Int64
+	wg      sync.WaitGroup
+}
+
+func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y, x, w []T) {
+	pl := convPoolsFor[T]()
+	j, ok := pl.job.Get().(*convJob[T])
+	if !ok {
+		j = new(convJob[T])
+	}
+	j.g, j.algo, j.gm = *g, algo, newGemmer[T](be)
+	j.y, j.x, j.w = y, x, w
+	procs := runtime.GOMAXPROCS(0)
+	if algo == Im2Col {
+		j.rows, j.blocks = g.oh, 1
+	} else {
+		j.planKn2row(procs)
+	}
+	j.ntasks = g.n * j.blocks
+	j.next.Store(0)
+
+	helpers := min(procs, j.ntasks) - 1
+	// Less than ~64k multiply-adds is not worth waking a worker for.
+	if work := float64(g.ylen) * float64(g.patch); work < 1<<16 {
+		helpers = 0
+	}
+	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
+		// Goroutines over row blocks with single-threaded BLAS calls beat
+		// letting the BLAS thread them (DESIGN; BenchmarkConv2D).
+		defer be.SingleThreaded()()
+	}
+	offerConv(j, helpers, &j.wg)
+	j.work()
+	j.wg.Wait()
+
+	if j.wtBuf != nil {
+		pl.filt.Put(j.wtBuf)
+		j.wtBuf, j.wt = nil, nil
+	}
+	j.y, j.x, j.w = nil, nil, nil
+	j.gm = gemmer[T]{}
+	pl.job.Put(j)
+}
+
+func (j *convJob[T]) run() {
+	j.work()
+	j.wg.Done()
+}
+
+func (j *convJob[T]) work() {
+	ws := getConvWorkspace[T]()
+	for {
+		t := int(j.next.Add(1) - 1)
+		if t >= j.ntasks {
+			break
+		}
+		n, b := t/j.blocks, t%j.blocks
+		oh0 := b * j.rows
+		oh1 := min(oh0+j.rows, j.g.oh)
+		switch {
+		case j.algo == Im2Col && j.g.nhwc:
+			j.im2colNHWC(ws, n)
+		case j.algo == Im2Col:
+			j.im2colNCHW(ws, n)
+		case j.g.nhwc:
+			j.kn2rowNHWC(ws, n, oh0, oh1)
+		default:
+			j.kn2rowNCHW(ws, n, oh0, oh1)
+		}
+	}
+	convPoolsFor[T]().ws.Put(ws)
+}
