@@ -17,7 +17,7 @@ var convBenchLayers = []struct {
 }{
 	{"56x64-3x3", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 64, KH: 3, KW: 3, PadH: 1, PadW: 1}},
 	{"14x256-3x3", Conv2D{N: 8, C: 256, H: 14, W: 14, F: 256, KH: 3, KW: 3, PadH: 1, PadW: 1}},
-	{"56x64-1x1-256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}},
+	{"56x64-1x1-f256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}},
 	{"8x4-3x3", Conv2D{N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1}},
 }
 
@@ -28,7 +28,8 @@ var convBenchAlgos = []struct {
 
 // BenchmarkConv2D reports, besides time, scratch-B: the bytes the first
 // call allocates from empty pools, the scratch an algorithm needs (later
-// calls reuse it and allocate nothing).
+// calls reuse it and allocate nothing). Layer names and the dtype key match
+// bench/torch/conv_bench.py, so PyTorch's figures line up.
 func BenchmarkConv2D(b *testing.B) {
 	impl := blasbridge.Active().Name
 	for _, layer := range convBenchLayers {
@@ -39,7 +40,25 @@ func BenchmarkConv2D(b *testing.B) {
 					continue
 				}
 				p.Format, p.Algo = format, algo.a
-				name := fmt.Sprintf("layer=%s/format=%v/algo=%s/impl=%s", layer.name, format, algo.name, impl)
+				name := fmt.Sprintf("layer=%s/format=%v/dtype=f32/algo=%s/impl=%s", layer.name, format, algo.name, impl)
+				b.Run(name, func(b *testing.B) {
+					rnd := rand.New(rand.NewPCG(1, 2))
+					oh, ow := p.OutDims()
+					x := float32s(randSlice(rnd, p.N*p.C*p.H*p.W))
+					w := float32s(randSlice(rnd, p.F*p.C*p.KH*p.KW))
+					y := make([]float32, p.N*p.F*oh*ow)
+					scratch := firstCallBytes(func() { p.Forward32(y, x, w) })
+					b.SetBytes(int64(4 * len(y)))
+					b.ReportAllocs()
+					b.ResetTimer()
+					for range b.N {
+						if err := p.Forward32(y, x, w); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(scratch), "scratch-B")
+				})
+				name = fmt.Sprintf("layer=%s/format=%v/dtype=f64/algo=%s/impl=%s", layer.name, format, algo.name, impl)
 				b.Run(name, func(b *testing.B) {
 					rnd := rand.New(rand.NewPCG(1, 2))
 					oh, ow := p.OutDims()
@@ -71,4 +90,12 @@ func firstCallBytes(f func()) uint64 {
 	f()
 	runtime.ReadMemStats(&m1)
 	return m1.TotalAlloc - m0.TotalAlloc
+}
+
+func float32s(v []float64) []float32 {
+	f := make([]float32, len(v))
+	for i, x := range v {
+		f[i] = float32(x)
+	}
+	return f
 }
