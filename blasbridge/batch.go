@@ -15,6 +15,7 @@ import (
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
+	"github.com/strider-go/strider/internal/workpool"
 )
 
 // ErrBatch: a batch has no items (a count that is not positive).
@@ -633,7 +634,7 @@ func (j *batchJob[T]) execute(helpers int) {
 		j.deferred = getScratch[T](j.count * j.m * j.n)
 	}
 	if helpers > 0 {
-		offer(j, helpers, &j.wg)
+		workpool.Offer(j, helpers, &j.wg)
 	}
 	j.work()
 	j.wg.Wait()
@@ -648,7 +649,7 @@ func (j *batchJob[T]) execute(helpers int) {
 }
 
 // run is the pool worker's entry.
-func (j *batchJob[T]) run() {
+func (j *batchJob[T]) Run() {
 	j.work()
 	j.wg.Done()
 }

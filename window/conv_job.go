@@ -10,63 +10,14 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/internal/workpool"
 )
 
 // A convolution is cut into tasks — an image, or a block of an image's
 // output rows — that write disjoint parts of the output. The caller and up
-// to GOMAXPROCS−1 idle pool convWorkers claim tasks from an atomic counter; each
-// issues single BLAS calls from its own pooled convWorkspace.
-
-// convTask is work a pool worker runs; run signals the submitter last.
-type convTask interface{ run() }
-
-var convWorkers struct {
-	started atomic.Int64
-	mu      sync.Mutex
-	tasks   chan convTask
-}
-
-func init() { convWorkers.tasks = make(chan convTask) }
-
-// startConvWorkers makes sure at least n pool goroutines run. They never exit,
-// so after the first call a convolution allocates nothing to find helpers.
-func startConvWorkers(n int) {
-	if convWorkers.started.Load() >= int64(n) {
-		return
-	}
-	convWorkers.mu.Lock()
-	defer convWorkers.mu.Unlock()
-	have := int(convWorkers.started.Load())
-	for range n - have {
-		go func() {
-			for t := range convWorkers.tasks {
-				t.run()
-			}
-		}()
-	}
-	if n > have {
-		convWorkers.started.Store(int64(n))
-	}
-}
-
-// offerConv hands t to at most n convWorkers that are idle now, adding one to wg
-// for each that takes it. A busy worker is never waited for: the caller
-// runs whatever nobody claims.
-func offerConv(t convTask, n int, wg *sync.WaitGroup) {
-	if n <= 0 {
-		return
-	}
-	startConvWorkers(n)
-	for range n {
-		wg.Add(1)
-		select {
-		case convWorkers.tasks <- t:
-		default:
-			wg.Done()
-			return
-		}
-	}
-}
+// to GOMAXPROCS−1 idle workers of internal/workpool claim tasks from an
+// atomic counter; each issues single BLAS calls from its own pooled
+// convWorkspace.
 
 // convWorkspace is one participant's scratch, pooled and grown on demand.
 type convWorkspace[T convFloat] struct {
@@ -203,7 +154,7 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 		// letting the BLAS thread them (DESIGN; BenchmarkConv2D).
 		defer be.SingleThreaded()()
 	}
-	offerConv(j, helpers, &j.wg)
+	workpool.Offer(j, helpers, &j.wg)
 	j.work()
 	j.wg.Wait()
 
@@ -216,7 +167,7 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 	pl.job.Put(j)
 }
 
-func (j *convJob[T]) run() {
+func (j *convJob[T]) Run() {
 	j.work()
 	j.wg.Done()
 }

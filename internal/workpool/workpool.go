@@ -1,31 +1,33 @@
-package blasbridge
+// Package workpool is the one pool of worker goroutines that strider's
+// parallel loops (batched GEMM, convolution) share: started once, on first
+// use, never exiting, fed over an unbuffered channel. An unbuffered send
+// with a default case hands a task only to a worker idle at that moment, so
+// a submitter never waits for a worker busy elsewhere: it runs every piece
+// nobody else claims, and a busy machine degrades to sequential execution
+// instead of queueing.
+package workpool
 
 import (
 	"sync"
 	"sync/atomic"
 )
 
-// task is work a pool worker runs. run must signal whatever its submitter
+// Task is work a pool worker runs. Run must signal whatever its submitter
 // waits on as its last action and not touch the task afterwards: the
 // submitter recycles it.
-type task interface{ run() }
+type Task interface{ Run() }
 
-// The worker pool behind GemmBatched: goroutines started once, on first use,
-// that never exit, fed over an unbuffered channel. An unbuffered send with a
-// default case hands a task only to a worker that is idle at that moment, so
-// a batch never waits for a worker busy with another batch: the submitter
-// runs every item nobody else claims, and a busy machine degrades to
-// sequential execution instead of queueing.
 var workers struct {
 	started atomic.Int64
 	mu      sync.Mutex
-	tasks   chan task
+	tasks   chan Task
 }
 
-func init() { workers.tasks = make(chan task) }
+func init() { workers.tasks = make(chan Task) }
 
 // startWorkers makes sure at least n workers are running. Workers are never
-// stopped: after the first call a batch allocates nothing to find helpers.
+// stopped: after the first call a submitter allocates nothing to find
+// helpers.
 func startWorkers(n int) {
 	if workers.started.Load() >= int64(n) {
 		return
@@ -41,7 +43,7 @@ func startWorkers(n int) {
 	for range n - have {
 		go worker(&ready)
 	}
-	// Wait until the new workers are about to receive, so the batch that
+	// Wait until the new workers are about to receive, so the submitter that
 	// started them can already use them.
 	ready.Wait()
 	workers.started.Store(int64(n))
@@ -50,13 +52,16 @@ func startWorkers(n int) {
 func worker(ready *sync.WaitGroup) {
 	ready.Done()
 	for t := range workers.tasks {
-		t.run()
+		t.Run()
 	}
 }
 
-// offer hands t to at most n idle workers, adding one to wg for each that
+// Offer hands t to at most n idle workers, adding one to wg for each that
 // takes it, and returns how many did. Each taker calls wg.Done when done.
-func offer(t task, n int, wg *sync.WaitGroup) int {
+func Offer(t Task, n int, wg *sync.WaitGroup) int {
+	if n <= 0 {
+		return 0
+	}
 	startWorkers(n)
 	for h := range n {
 		// Add before the send: the worker may finish before offer returns.
