@@ -51,6 +51,16 @@ var Gonum = Backend{
 	MaxDim:   math.MaxInt,
 }
 
+// GoBLAS reports whether b runs Gonum's pure-Go BLAS, which spreads a GEMM
+// of four or more 64×64 blocks of C over goroutines of its own, allocating
+// each time. Code that already spreads work over the cores cuts its calls
+// smaller there; OpenBLAS-class backends thread large calls instead.
+func (b *Backend) GoBLAS() bool {
+	_, ok64 := b.Float64.(gonum.Implementation)
+	_, ok32 := b.Float32.(gonum.Implementation)
+	return ok64 && ok32
+}
+
 var active atomic.Pointer[Backend]
 
 func init() {

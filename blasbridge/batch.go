@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
@@ -276,7 +275,7 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 // concurrent calls contend inside it.
 func schedule(be *Backend, procs, count, m, n, k, panel int) (chunk int, share bool) {
 	work := float64(m) * float64(n) * float64(k)
-	gonumBLAS := isGonum(be)
+	gonumBLAS := be.GoBLAS()
 	share = procs > 1 && work*float64(count) >= serialWork
 	switch {
 	case panel != panelNone:
@@ -311,13 +310,6 @@ func schedule(be *Backend, procs, count, m, n, k, panel int) (chunk int, share b
 		chunk = max(1, min(chunk, count/(chunksPerWorker*procs)))
 	}
 	return chunk, share
-}
-
-// isGonum reports whether be runs Gonum's pure-Go BLAS.
-func isGonum(be *Backend) bool {
-	_, ok64 := be.Float64.(gonum.Implementation)
-	_, ok32 := be.Float32.(gonum.Implementation)
-	return ok64 && ok32
 }
 
 // Panels of a folded batch.

@@ -334,7 +334,7 @@ func TestGemmBatchedWorkers(t *testing.T) {
 // here: on more than one core, with Gonum's BLAS (a backend that threads
 // its own calls, as OpenBLAS does, runs small items in sequence).
 func batchShares() bool {
-	return runtime.GOMAXPROCS(0) > 1 && isGonum(active.Load())
+	return runtime.GOMAXPROCS(0) > 1 && active.Load().GoBLAS()
 }
 
 // batchThreaded is Gonum's BLAS disguised as a backend that threads its
@@ -352,7 +352,7 @@ func TestGemmBatchedSchedule(t *testing.T) {
 	threaded := Gonum
 	threaded.Name = "threaded"
 	threaded.Float64, threaded.Float32 = batchThreaded{}, batchThreaded{}
-	require.False(t, isGonum(&threaded))
+	require.False(t, threaded.GoBLAS())
 	rnd := rand.New(rand.NewPCG(7, 8))
 	for _, tc := range []struct {
 		batchCase
@@ -806,7 +806,7 @@ func TestGemmBatchedAllocs(t *testing.T) {
 
 	// Folded: B broadcast. On Gonum the folded GEMM is issued in blocks
 	// that Gonum does not thread, so it allocates nothing either.
-	if isGonum(&Gonum) && Active().Name == Gonum.Name {
+	if Gonum.GoBLAS() && Active().Name == Gonum.Name {
 		p, err := GemmBatched(1, as, m*m, bs, 0, 0, cs, m*m, count)
 		require.NoError(t, err)
 		require.True(t, p.Folded, "plan %v", p)

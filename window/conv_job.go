@@ -7,7 +7,6 @@ import (
 	"unsafe"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
 
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/internal/workpool"
@@ -65,11 +64,10 @@ func newGemmer[T convFloat](be *blasbridge.Backend) gemmer[T] {
 	var zero T
 	if unsafe.Sizeof(zero) == 8 {
 		g.f64 = be.Float64
-		_, g.tile = be.Float64.(gonum.Implementation)
 	} else {
 		g.f32 = be.Float32
-		_, g.tile = be.Float32.(gonum.Implementation)
 	}
+	g.tile = be.GoBLAS()
 	return g
 }
 
