@@ -48,6 +48,15 @@ func (j *convJob[T]) planKn2row(procs int) {
 	for rows > 1 && g.n*((g.oh+rows-1)/rows) < 4*procs && procs > 1 {
 		rows = (rows + 1) / 2
 	}
+	// Keep a worker's scratch under a tenth of one image's im2col matrix
+	// (Im2Col's scratch per worker), so kn2row stays the low-memory
+	// algorithm on layers with few pixels and many channels (14×14×256:
+	// 8 rows would take a third of it).
+	if g.col > 0 {
+		for rows > 1 && j.kn2rowScratch(rows) > g.col/10 {
+			rows--
+		}
+	}
 	j.rows = min(rows, g.oh)
 	j.blocks = (g.oh + j.rows - 1) / j.rows
 	if !g.nhwc {
@@ -70,6 +79,31 @@ func (j *convJob[T]) planKn2row(procs int) {
 		}
 		j.wt, j.wtBuf = wt, buf
 	}
+}
+
+// kn2rowScratch is the workspace elements one worker needs for blocks of
+// rows output rows: the padded or decimated input rows it copies and the
+// full-width output it compacts from.
+func (j *convJob[T]) kn2rowScratch(rows int) int {
+	g := &j.g
+	r0, r1 := g.inputRows(0, rows)
+	in, out := 0, 0
+	switch j.mode {
+	case kChain:
+		if g.ph > 0 || g.pw > 0 {
+			in = (r1 - r0) * g.wp * g.c
+		}
+		if g.wp != g.ow && rows > 1 {
+			out = ((rows-1)*g.wp + g.ow) * g.f
+		}
+	case kRows:
+		if g.ph > 0 || g.pw > 0 {
+			in = (r1 - r0) * g.wp * g.c
+		}
+	case kDecim:
+		in = g.kw * g.c * (r1 - r0) * g.ow
+	}
+	return in + out
 }
 
 // padRowsNHWC copies padded input rows [r0, r1) of image n, zeros in the

@@ -505,3 +505,37 @@ func FuzzConv2D(f *testing.F) {
 		}
 	})
 }
+
+// TestConv2DScratch checks the memory claim of BatchedGEMM on the
+// benchmarked 3×3 layers: its scratch is at most a ninth of
+// Im2Col's, except that NCHW adds the tap-major repack of the OIHW filters
+// (F·C·KH·KW elements; no tap of an OIHW filter is a BLAS operand).
+func TestConv2DScratch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two ResNet-sized layers")
+	}
+	for _, layer := range convBenchLayers[:2] {
+		for _, format := range []Format{NCHW, NHWC} {
+			p := layer.p
+			p.Format = format
+			t.Run(fmt.Sprintf("%s/%v", layer.name, format), func(t *testing.T) {
+				rnd := rand.New(rand.NewPCG(3, 4))
+				oh, ow := p.OutDims()
+				x := randSlice(rnd, p.N*p.C*p.H*p.W)
+				w := randSlice(rnd, p.F*p.C*p.KH*p.KW)
+				y := make([]float64, p.N*p.F*oh*ow)
+				scratch := func(a Algorithm) uint64 {
+					q := p
+					q.Algo = a
+					return firstCallBytes(func() { require.NoError(t, q.Forward(y, x, w)) })
+				}
+				im2col, kn2row := scratch(Im2Col), scratch(BatchedGEMM)
+				budget := im2col / 9
+				if format == NCHW {
+					budget += uint64(8 * len(w))
+				}
+				assert.LessOrEqual(t, kn2row, budget, "BatchedGEMM scratch against Im2Col's %d B", im2col)
+			})
+		}
+	}
+}
