@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/blasbridge"
 )
@@ -230,6 +232,146 @@ func FuzzGemm(f *testing.F) {
 			pp, err := blasbridge.PlanGemm(a.l, b.l, c.l)
 			if err != nil || pp != p {
 				t.Fatalf("PlanGemm: %v, %v; Gemm followed %v", pp, err, p)
+			}
+		}
+	})
+}
+
+// FuzzGemv feeds random small A layouts (dimensions 1..5, perhaps nudged,
+// strides in -12..12, any offset and buffer length, or fitted) and vectors
+// (increments in -4..4, any offset and length), with x and y perhaps in A's
+// buffer or in each other's, through Gemv. It must never panic; it must
+// return an error exactly when an operand is outside its data, the lengths
+// do not fit, or y has increment 0 with more than one element, and write
+// nothing then; otherwise y must equal the naive product of copies of the
+// inputs, and every other element of every buffer must be unchanged.
+func FuzzGemv(f *testing.F) {
+	// m, n, nudge, ars, acs, aoff, alen, fitted, xinc, xoff, xlen, yinc, yoff, ylen, share, alpha, beta, seed.
+	f.Add(int8(3), int8(4), uint8(7), int8(4), int8(1), uint8(0), uint8(0), true, int8(1), uint8(0), uint8(4), int8(1), uint8(0), uint8(3), uint8(0), 1.0, 0.0, uint64(1))
+	f.Add(int8(3), int8(4), uint8(7), int8(1), int8(3), uint8(1), uint8(2), true, int8(-2), uint8(1), uint8(9), int8(3), uint8(0), uint8(9), uint8(0), -0.5, 2.0, uint64(2))
+	f.Add(int8(4), int8(4), uint8(7), int8(4), int8(1), uint8(0), uint8(0), true, int8(1), uint8(0), uint8(4), int8(1), uint8(2), uint8(4), uint8(1), 1.0, 1.0, uint64(3))
+	f.Add(int8(4), int8(4), uint8(7), int8(1), int8(4), uint8(0), uint8(0), true, int8(1), uint8(3), uint8(4), int8(-1), uint8(1), uint8(4), uint8(2), 1.0, 0.5, uint64(4))
+	f.Add(int8(3), int8(3), uint8(7), int8(0), int8(1), uint8(0), uint8(0), true, int8(0), uint8(0), uint8(1), int8(0), uint8(0), uint8(1), uint8(0), 1.0, 0.0, uint64(5))
+	f.Add(int8(3), int8(3), uint8(7), int8(2), int8(3), uint8(0), uint8(0), true, int8(1), uint8(0), uint8(3), int8(2), uint8(0), uint8(5), uint8(3), 2.0, -1.0, uint64(6))
+	f.Add(int8(3), int8(4), uint8(1), int8(4), int8(1), uint8(40), uint8(10), false, int8(1), uint8(0), uint8(4), int8(1), uint8(0), uint8(3), uint8(0), 1.0, 0.0, uint64(7))
+	f.Fuzz(func(t *testing.T, m, n int8, nudge uint8, ars, acs int8, aoff, alen uint8, fitted bool,
+		xinc int8, xoff, xlen uint8, yinc int8, yoff, ylen uint8, share uint8, alpha, beta float64, seed uint64) {
+		dim := func(x int8) int { return 1 + (int(uint8(x))+4)%5 }
+		// dims: A rows, A cols, x length, y length.
+		dims := [4]int{dim(m), dim(n), dim(n), dim(m)}
+		if which := int(nudge % 6); which < 4 {
+			dims[which] += int(nudge/6)%3 - 1
+		}
+		al := adapter.Layout{Rows: dims[0], Cols: dims[1], RowStride: int(ars) % 13, ColStride: int(acs) % 13}
+		aLen := int(alen % 96)
+		if fitted {
+			lo, hi := 0, 0
+			for _, d := range [...][2]int{{al.Rows, al.RowStride}, {al.Cols, al.ColStride}} {
+				span := (d[0] - 1) * d[1]
+				lo, hi = min(lo, lo+span), max(hi, hi+span)
+			}
+			al.Offset = -lo + int(aoff%4)
+			aLen = al.Offset + hi + 1 + int(alen%4)
+		} else {
+			al.Offset = int(aoff%64) - 2
+		}
+		// Buffers: 0 A's, 1 x's, 2 y's; share 1: x in A's, 2: y in A's,
+		// 3: y in x's.
+		bufOf := [3]int{0, 1, 2}
+		switch share % 4 {
+		case 1:
+			bufOf[1] = 0
+		case 2:
+			bufOf[2] = 0
+		case 3:
+			bufOf[2] = 1
+		}
+		xi, yi := int(xinc)%5, int(yinc)%5
+		xo, yo := int(xoff%8), int(yoff%8)
+		bufLen := [3]int{}
+		bufLen[0] = max(bufLen[0], aLen)
+		bufLen[bufOf[1]] = max(bufLen[bufOf[1]], xo+int(xlen%24))
+		bufLen[bufOf[2]] = max(bufLen[bufOf[2]], yo+int(ylen%24))
+		alpha, beta = fuzzScalar(alpha, 1.5), fuzzScalar(beta, -0.5)
+
+		rng := rand.New(rand.NewPCG(seed, 2))
+		var bufs, orig [3][]float64
+		for b := range 3 {
+			bufs[b] = make([]float64, bufLen[b])
+			for p := range bufs[b] {
+				bufs[b][p] = float64(rng.IntN(9)-4) + 0.5
+			}
+			orig[b] = slices.Clone(bufs[b])
+		}
+		// vecIdx is the buffer index of element i of a vector of length
+		// nv, increment inc, starting at off (BLAS: a negative increment
+		// starts from the end); ok reports whether all of it is in a
+		// buffer of length bl.
+		vecIdx := func(off, inc, nv, i int) int {
+			if inc < 0 {
+				return off + (nv-1-i)*-inc
+			}
+			return off + i*inc
+		}
+		vecOK := func(off, inc, nv, bl int) bool {
+			if nv <= 0 {
+				return false
+			}
+			for i := range nv {
+				if k := vecIdx(off, inc, nv, i); k >= bl {
+					return false
+				}
+			}
+			return true
+		}
+		x := blas64.Vector{N: dims[2], Inc: xi, Data: bufs[bufOf[1]][xo:]}
+		y := blas64.Vector{N: dims[3], Inc: yi, Data: bufs[bufOf[2]][yo:]}
+		aOK := fuzzValid(al, bufLen[0])
+		xOK := vecOK(xo, xi, dims[2], bufLen[bufOf[1]])
+		yOK := vecOK(yo, yi, dims[3], bufLen[bufOf[2]])
+		shapeOK := dims[1] == dims[2] && dims[0] == dims[3]
+
+		p, err := blasbridge.Gemv(alpha, adapter.Strided{Data: bufs[0], Layout: al}, x, beta, y)
+		switch {
+		case !aOK || !xOK || !yOK || !shapeOK || (yi == 0 && dims[3] > 1):
+			if err == nil {
+				t.Fatalf("A %+v x %+v y %+v (buffers %v): no error", al, x, y, bufLen)
+			}
+			for i := range bufs {
+				if !slices.Equal(bufs[i], orig[i]) {
+					t.Fatalf("error %v, but buffer %d was written", err, i)
+				}
+			}
+			return
+		case err != nil:
+			t.Fatalf("A %+v x (N %d Inc %d off %d) y (N %d Inc %d off %d) share %d: unexpected error %v", al, x.N, x.Inc, xo, y.N, y.Inc, yo, share%4, err)
+		}
+		want := slices.Clone(orig[bufOf[2]])
+		scale := map[int]float64{}
+		for i := range dims[0] {
+			var s, mag float64
+			for j := range dims[1] {
+				v := orig[0][al.Index(i, j)] * orig[bufOf[1]][vecIdx(xo, xi, dims[2], j)]
+				s, mag = s+v, mag+math.Abs(v)
+			}
+			s, mag = alpha*s, math.Abs(alpha)*mag
+			k := vecIdx(yo, yi, dims[3], i)
+			if beta != 0 {
+				v := beta * orig[bufOf[2]][k]
+				s, mag = s+v, mag+math.Abs(v)
+			}
+			want[k], scale[k] = s, mag
+		}
+		for b := range bufs {
+			for q := range bufs[b] {
+				if sc, inY := scale[q]; b == bufOf[2] && inY {
+					if d := math.Abs(bufs[b][q] - want[q]); !(d <= 1e-12*sc) {
+						t.Fatalf("A %+v x (Inc %d off %d) y (Inc %d off %d) share %d alpha %v beta %v: y at %d = %v, want %v (plan %v)",
+							al, xi, xo, yi, yo, share%4, alpha, beta, q, bufs[b][q], want[q], p)
+					}
+				} else if bufs[b][q] != orig[b][q] {
+					t.Fatalf("A %+v share %d: buffer %d[%d] outside y changed: %v, was %v (plan %v)", al, share%4, b, q, bufs[b][q], orig[b][q], p)
+				}
 			}
 		}
 	})
