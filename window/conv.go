@@ -3,6 +3,7 @@ package window
 import (
 	"fmt"
 	"math"
+	"unsafe"
 
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/internal/bounds"
@@ -96,11 +97,12 @@ func (p Conv2D) OutDims() (oh, ow int) {
 //	NCHW: x N·C·H·W, w F·C·KH·KW (OIHW), dst N·F·OH·OW
 //	NHWC: x N·H·W·C, w KH·KW·C·F (HWIO), dst N·OH·OW·F
 //
-// dst is overwritten and must not overlap x or w. Forward returns an error,
-// and writes nothing, for a buffer of the wrong length (ErrLength), a size
-// that is not positive, a negative stride, dilation or padding, or a kernel
-// larger than the padded input (ErrDims), sizes whose arithmetic overflows
-// int (ErrOverflow), and an unknown Format or Algorithm.
+// dst is overwritten. Forward returns an error, and writes nothing, for a
+// buffer of the wrong length (ErrLength), a dst that shares memory with x or
+// w (ErrOverlap; x and w may share), a size that is not positive, a negative
+// stride, dilation or padding, or a kernel larger than the padded input
+// (ErrDims), sizes whose arithmetic overflows int (ErrOverflow), and an
+// unknown Format or Algorithm.
 //
 // After the first call with a given shape, Forward allocates nothing: its
 // scratch is pooled.
@@ -253,6 +255,12 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 	if err := checkConvLen("dst", len(dst), g.ylen, ys); err != nil {
 		return err
 	}
+	if slicesOverlap(dst, x) {
+		return fmt.Errorf("%w: dst and x share memory", ErrOverlap)
+	}
+	if slicesOverlap(dst, w) {
+		return fmt.Errorf("%w: dst and w share memory", ErrOverlap)
+	}
 	be := blasbridge.Active()
 	algo := p.Algo
 	if algo == Auto {
@@ -290,4 +298,14 @@ func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
 		return Im2Col
 	}
 	return BatchedGEMM
+}
+
+// slicesOverlap reports whether a and b share memory.
+func slicesOverlap[T convFloat](a, b []T) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	size := unsafe.Sizeof(a[0])
+	pa, pb := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return pa < pb+uintptr(len(b))*size && pb < pa+uintptr(len(a))*size
 }

@@ -18,6 +18,9 @@ var (
 	ErrOverflow = bounds.ErrOverflow
 	// ErrLength: a buffer's length does not match the shape it should hold.
 	ErrLength = errors.New("window: buffer length does not match the shape")
+	// ErrOverlap: a convolution's output shares memory with its input or
+	// filters; it would overwrite values it has still to read.
+	ErrOverlap = errors.New("window: output overlaps an input")
 	// ErrRank: the numbers of dimensions, strides, window axes or indices do
 	// not agree. At and Set panic with it for a wrong number of indices.
 	ErrRank = errors.New("window: rank mismatch")
