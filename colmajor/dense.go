@@ -163,7 +163,8 @@ func (m *Dense) reuseAs(r, c int) {
 // Mul stores a·b in the receiver, computed as Cᵀ = Bᵀ·Aᵀ into the row-major
 // view of Cᵀ: no temporary, and Gonum picks the BLAS flags from the operands'
 // own layouts. An empty receiver is allocated; a non-empty one must be
-// r×c for a r×k and b k×c. The receiver must not overlap a or b.
+// r×c for a r×k and b k×c. The receiver may share memory with a or b (as in
+// c.Mul(c, b)): the product is then computed into a temporary and copied in.
 func (m *Dense) Mul(a, b mat.Matrix) {
 	ar, ac := a.Dims()
 	br, bc := b.Dims()
@@ -171,7 +172,33 @@ func (m *Dense) Mul(a, b mat.Matrix) {
 		panic(mat.ErrShape)
 	}
 	m.reuseAs(ar, bc)
+	if bounds.SlicesOverlap(m.t.Data, rawData(a)) || bounds.SlicesOverlap(m.t.Data, rawData(b)) {
+		tmp := NewDense(ar, bc)
+		tmp.TView().Mul(b.T(), a.T())
+		m.Copy(tmp)
+		return
+	}
 	m.TView().Mul(b.T(), a.T())
+}
+
+// rawData returns the storage behind a, when a exposes it (strider's and
+// Gonum's raw types, through any transposes), or nil.
+func rawData(a mat.Matrix) []float64 {
+	for range 8 {
+		switch v := a.(type) {
+		case *Dense:
+			return v.t.Data
+		case mat.RawMatrixer:
+			return v.RawMatrix().Data
+		case mat.RawVectorer:
+			return v.RawVector().Data
+		case mat.Untransposer:
+			a = v.Untranspose()
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // Copy copies the elements of a into the receiver, as mat.Dense.Copy does:

@@ -113,8 +113,9 @@ func (m *Dense32) Slice(i, k, j, l int) *Dense32 {
 
 // Mul stores a·b in the receiver, all three column-major, computed as
 // Cᵀ = Bᵀ·Aᵀ: one NoTrans-NoTrans blas32.Gemm on the stored data, no
-// temporary. The receiver must be r×c for a r×k and b k×c, and must not
-// overlap a or b.
+// temporary. The receiver must be r×c for a r×k and b k×c. It may share
+// memory with a or b (as in c.Mul(c, b)): the product is then computed into
+// a temporary and copied in.
 func (m *Dense32) Mul(a, b *Dense32) {
 	ar, ac := a.Dims()
 	br, bc := b.Dims()
@@ -123,6 +124,14 @@ func (m *Dense32) Mul(a, b *Dense32) {
 	}
 	if mr, mc := m.Dims(); mr != ar || mc != bc {
 		panic(mat.ErrShape)
+	}
+	if bounds.SlicesOverlap(m.t.Data, a.t.Data) || bounds.SlicesOverlap(m.t.Data, b.t.Data) {
+		tmp := blas32.General{Rows: m.t.Rows, Cols: m.t.Cols, Stride: m.t.Cols, Data: make([]float32, m.t.Rows*m.t.Cols)}
+		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, b.t, a.t, 0, tmp)
+		for i := range tmp.Rows {
+			copy(m.t.Data[i*m.t.Stride:i*m.t.Stride+m.t.Cols], tmp.Data[i*tmp.Stride:])
+		}
+		return
 	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, b.t, a.t, 0, m.t)
 }

@@ -3,7 +3,6 @@ package window
 import (
 	"fmt"
 	"math"
-	"unsafe"
 
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/internal/bounds"
@@ -255,10 +254,10 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 	if err := checkConvLen("dst", len(dst), g.ylen, ys); err != nil {
 		return err
 	}
-	if slicesOverlap(dst, x) {
+	if bounds.SlicesOverlap(dst, x) {
 		return fmt.Errorf("%w: dst and x share memory", ErrOverlap)
 	}
-	if slicesOverlap(dst, w) {
+	if bounds.SlicesOverlap(dst, w) {
 		return fmt.Errorf("%w: dst and w share memory", ErrOverlap)
 	}
 	be := blasbridge.Active()
@@ -298,14 +297,4 @@ func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
 		return Im2Col
 	}
 	return BatchedGEMM
-}
-
-// slicesOverlap reports whether a and b share memory.
-func slicesOverlap[T convFloat](a, b []T) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	size := unsafe.Sizeof(a[0])
-	pa, pb := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	return pa < pb+uintptr(len(b))*size && pb < pa+uintptr(len(a))*size
 }
