@@ -29,6 +29,17 @@
 // elements share addresses (Overlaps: a broadcast axis, overlapping rows) can
 // be read but not written: Strided.Set panics on one.
 //
+// # Concurrency
+//
+// Layout is a value and its methods are pure: use one from any number of
+// goroutines. A wrapped matrix (of any of the three types) holds no state of
+// its own beyond the caller's buffer and a header: any number of goroutines
+// may read it at once (At, as a BLAS input), and goroutines may write
+// disjoint elements at once (through distinct views, such as Slice or
+// wrapped column blocks). As with Go slices and Gonum's matrices, a write
+// concurrent with another access to the same element is a data race;
+// strider does not lock.
+//
 // # Panics
 //
 // Layouts usually come from outside the program (a file header, another

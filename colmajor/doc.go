@@ -24,8 +24,16 @@
 //
 // Every view (TView, ColView, RowView, RawColView, Slice) shares the buffer
 // and costs at most a header. Functions with CopyOf or Copy in their name
-// allocate or copy, and say so. As in Gonum, Mul's receiver must not overlap
-// its operands.
+// allocate or copy, and say so. Mul's receiver may share memory with its
+// operands (c.Mul(c, b)): the product then goes through a temporary, where
+// Gonum's mat.Dense.Mul would panic on a partial overlap.
+//
+// # Concurrency
+//
+// As with Gonum's matrices: any number of goroutines may read one matrix at
+// once; goroutines may write disjoint elements at once through views of
+// their own (Slice, ColView); a write concurrent with another access to the
+// same element is a data race. Nothing here locks.
 //
 // # Panics
 //
