@@ -490,14 +490,36 @@ func FuzzConv2D(f *testing.F) {
 		if err := p.Forward(want, x, wt); err != nil {
 			t.Fatalf("%v: %v", p, err)
 		}
+		x32, w32 := float32s(x), float32s(wt)
+		const guard = 8
 		for _, algo := range convAlgos[1:] {
 			p.Algo = algo
-			got := make([]float64, ny)
+			// dst sits between guard zones of sentinels, which must
+			// survive (cgo BLAS is not bounds-checked).
+			buf := make([]float64, ny+2*guard)
+			for i := range buf {
+				buf[i] = -1e9 - float64(i)
+			}
+			got := buf[guard : guard+ny : guard+ny]
 			if err := p.Forward(got, x, wt); err != nil {
 				t.Fatalf("%v %v: %v", p, algo, err)
 			}
 			if k := closeTo(got, want, 1e-12); k >= 0 {
 				t.Fatalf("%v %v: element %d: got %v, want %v", p, algo, k, got[k], want[k])
+			}
+			for i := range guard {
+				if buf[i] != -1e9-float64(i) || buf[guard+ny+i] != -1e9-float64(guard+ny+i) {
+					t.Fatalf("%v %v: a sentinel outside dst changed", p, algo)
+				}
+			}
+			got32 := make([]float32, ny)
+			if err := p.Forward32(got32, x32, w32); err != nil {
+				t.Fatalf("%v %v float32: %v", p, algo, err)
+			}
+			for i, v := range got32 {
+				if d := math.Abs(float64(v) - want[i]); d > 1e-4*(1+math.Abs(want[i])) {
+					t.Fatalf("%v %v float32: element %d: got %v, want %v", p, algo, i, v, want[i])
+				}
 			}
 		}
 		if err := p.Forward(make([]float64, ny+1), x, wt); !errors.Is(err, ErrLength) {
