@@ -1,127 +1,82 @@
-// Command layoutbench measures layout choices for matrix workloads on this
-// machine. For now it is a short demonstration of strider's foundation: it
-// wraps buffers in several NumPy layouts without copying, classifies them,
-// multiplies a column-major matrix with Gonum through the BLAS trans flag,
-// and reports what was copied against the copy-first alternative.
+// Command layoutbench measures, on this machine and BLAS backend, what memory
+// layouts and plans cost for matrix workloads — traversal, GEMM, GEMV,
+// general strided operands, batched small GEMMs, convolution, and the
+// backends themselves — and recommends a choice for each workload and size,
+// derived from its own measurements.
 //
 // Usage:
 //
-//	go run ./bench/cmd/layoutbench [-n 512] [-reps 5]
+//	layoutbench [flags]                 measure and print a table
+//	layoutbench explain [flags]         explain one operand's layout
+//
+// Flags of the measurement:
+//
+//	-quick              small sizes, few short samples (well under a minute)
+//	-workloads LIST     families or workloads, comma-separated (default all)
+//	-sizes LIST         sizes for every workload ("64,256"), or per family or
+//	                    workload ("gemm=64,256;conv=8")
+//	-threads N          GOMAXPROCS, and OpenBLAS's threads with -tags netlib
+//	-backend NAME       the backend for every family but backend (gonum, netlib)
+//	-reps N             timed samples per measurement (default 5, quick 3)
+//	-mintime D          least duration of one sample (default 20ms, quick 3ms)
+//	-json               print JSON instead of the table
+//	-markdown           print Markdown (a recommendations table) instead
+//	-plot FILE.png      also draw throughput against size, a panel per workload
+//	-readme FILE        also write the Markdown between the layoutbench
+//	                    markers of FILE (the README's "Choosing a layout")
+//	-list               list the families, workloads and choices, and exit
+//
+// A progress bar goes to stderr when it is a terminal. Built with
+// -tags netlib, OpenBLAS is registered and becomes the default backend, and
+// the backend family compares it with pure Go.
+//
+// Explain:
+//
+//	layoutbench explain -shape 6,8 -strides 8,48 [-itemsize 8] [-offset 0] [-elements] [-len N]
+//
+// prints the classification, the BLAS view and flag, whether anything must
+// be copied, blasbridge's plans, and the byte offsets of the first elements.
+// Strides and offset are in bytes, as NumPy gives them, unless -elements.
 package main
 
 import (
-	"flag"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
-	"runtime"
-	"slices"
-	"time"
-
-	"gonum.org/v1/gonum/mat"
-
-	"github.com/strider-go/strider/adapter"
-	"github.com/strider-go/strider/colmajor"
+	"os/signal"
 )
 
 func main() {
-	if err := run(os.Stdout, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "layoutbench:", err)
-		os.Exit(2)
-	}
-}
-
-func run(w io.Writer, args []string) error {
-	fs := flag.NewFlagSet("layoutbench", flag.ContinueOnError)
-	fs.SetOutput(w)
-	n := fs.Int("n", 512, "matrix size for the multiplication demo")
-	reps := fs.Int("reps", 5, "timed repetitions (the median is shown)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *n < 1 || *n > 4096 {
-		return fmt.Errorf("-n %d: want 1..4096", *n)
-	}
-	if *reps < 1 {
-		return fmt.Errorf("-reps %d: want at least 1", *reps)
-	}
-
-	fmt.Fprintln(w, "strider layoutbench — foundation demo (GOARCH", runtime.GOARCH+", GOMAXPROCS", fmt.Sprint(runtime.GOMAXPROCS(0))+")")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "NumPy views of a 6×8 float64 buffer, wrapped without copying:")
-	buf := make([]float64, 6*8)
-	for k := range buf {
-		buf[k] = float64(k)
-	}
-	for _, v := range []struct {
-		expr           string
-		shape, strides []int
-		offset         int
-	}{
-		{"a = arange(48.).reshape(6, 8)", []int{6, 8}, []int{64, 8}, 0},
-		{"a.T", []int{8, 6}, []int{8, 64}, 0},
-		{"a[1:4, 2:6]", []int{3, 4}, []int{64, 8}, 80},
-		{"a[::-1, :]", []int{6, 8}, []int{-64, 8}, 320},
-		{"a[:, ::2]", []int{6, 4}, []int{64, 16}, 0},
-		{"broadcast_to(a[0], (6, 8))", []int{6, 8}, []int{0, 8}, 0},
-	} {
-		l, err := adapter.FromNumPy(v.shape, v.strides, 8, v.offset)
-		if err != nil {
-			return err
-		}
-		m, err := adapter.Wrap(buf, l)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "  %-28s %-17T %v\n", v.expr, m, l)
-	}
-
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "C = A·B, n=%d, A column-major (a Fortran/LAPACK result), B and C row-major:\n", *n)
-	data := make([]float64, *n**n)
-	for k := range data {
-		data[k] = float64(k%17) - 8
-	}
-	a, err := colmajor.New(data, *n, *n, *n)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
 	if err != nil {
-		return err
+		fmt.Fprintln(os.Stderr, "layoutbench:", err)
+		var u usageError
+		if errors.As(err, &u) {
+			os.Exit(2)
+		}
+		os.Exit(1)
 	}
-	b := mat.NewDense(*n, *n, slices.Clone(data))
-	var c mat.Dense
-	c.Mul(a, b) // warm up and size c
-	flagT, flagB := measure(*reps, func() { c.Mul(a, b) })
-	copyT, copyB := measure(*reps, func() { c.Mul(mat.DenseCopyOf(a), b) })
-	flops := 2 * float64(*n) * float64(*n) * float64(*n)
-	fmt.Fprintf(w, "  %-40s %10s %8s %12s\n", "choice", "time", "GFLOP/s", "allocated")
-	fmt.Fprintf(w, "  %-40s %10v %8.2f %12s\n", "trans flag (colmajor.Dense, 0 B copied)", flagT.Round(time.Microsecond), flops/flagT.Seconds()/1e9, byteSize(flagB))
-	fmt.Fprintf(w, "  %-40s %10v %8.2f %12s\n", "copy to row-major, then NoTrans", copyT.Round(time.Microsecond), flops/copyT.Seconds()/1e9, byteSize(copyB))
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Medians of", *reps, "runs on pure-Go Gonum BLAS; `go test -bench Mul ./colmajor` gives the benchstat-ready figures.")
-	return nil
 }
 
-// measure returns the median wall time of f over reps runs and the bytes it
-// allocated per run.
-func measure(reps int, f func()) (time.Duration, uint64) {
-	times := make([]time.Duration, reps)
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for i := range times {
-		start := time.Now()
-		f()
-		times[i] = time.Since(start)
-	}
-	runtime.ReadMemStats(&after)
-	slices.Sort(times)
-	return times[reps/2], (after.TotalAlloc - before.TotalAlloc) / uint64(reps)
+// usageError is a bad command line: exit status 2.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
 }
 
-func byteSize(b uint64) string {
-	switch {
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(b)/(1<<10))
+// run is the command with its arguments (without the program name) and its
+// output streams; main only maps its error to an exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "explain" {
+		return runExplain(args[1:], stdout, stderr)
 	}
-	return fmt.Sprintf("%d B", b)
+	return runBench(ctx, args, stdout, stderr)
 }

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/strider-go/strider/bench"
+)
+
+// blasThreads, set by netlib.go when built with -tags netlib, reads and
+// sets OpenBLAS's thread count.
+var blasThreads struct {
+	get func() int
+	set func(int)
+}
+
+// Markers delimit the part of a README that -readme rewrites.
+const (
+	beginMarker = "<!-- layoutbench:begin -->"
+	endMarker   = "<!-- layoutbench:end -->"
+)
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("layoutbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	quick := fs.Bool("quick", false, "small sizes, few short samples")
+	workloads := fs.String("workloads", "", "families or workloads, comma-separated: "+strings.Join(bench.FamilyNames(), ", ")+" (default all)")
+	sizes := fs.String("sizes", "", `sizes for every workload ("64,256") or per family or workload ("gemm=64,256;conv=8")`)
+	threads := fs.Int("threads", 0, "GOMAXPROCS, and OpenBLAS threads with -tags netlib (default: leave as is)")
+	backend := fs.String("backend", "", "backend for every family but backend (default: the active one)")
+	reps := fs.Int("reps", 0, "timed samples per measurement (default 5, quick 3)")
+	minTime := fs.Duration("mintime", 0, "least duration of one sample (default 20ms, quick 3ms)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	asMarkdown := fs.Bool("markdown", false, "print Markdown")
+	plotFile := fs.String("plot", "", "write a PNG plot of throughput against size to `FILE.png`")
+	readme := fs.String("readme", "", "write the Markdown between the layoutbench markers of `FILE`")
+	list := fs.Bool("list", false, "list families, workloads and choices")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n\nflags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (the only subcommand is explain)", fs.Arg(0))
+	}
+	if *asJSON && *asMarkdown {
+		return usagef("-json and -markdown: choose one")
+	}
+	if *reps < 0 || *minTime < 0 || *threads < 0 {
+		return usagef("-reps, -mintime and -threads must not be negative")
+	}
+	if *plotFile != "" && !strings.EqualFold(filepath.Ext(*plotFile), ".png") {
+		return usagef("-plot %s: want a .png file", *plotFile)
+	}
+	if *readme != "" {
+		if err := checkMarkers(*readme); err != nil {
+			return usageError{err}
+		}
+	}
+	if *list {
+		return listWorkloads(stdout)
+	}
+	o := bench.Options{Quick: *quick, Reps: *reps, MinTime: *minTime}
+	if *workloads != "" {
+		o.Workloads = strings.Split(*workloads, ",")
+	}
+	var err error
+	if o.Sizes, err = parseSizes(*sizes); err != nil {
+		return usageError{err}
+	}
+	if *backend != "" {
+		old, err := bench.UseBackend(*backend)
+		if err != nil {
+			return usageError{err}
+		}
+		defer bench.UseBackend(old.Name)
+	}
+	if *threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*threads))
+		if blasThreads.set != nil {
+			defer blasThreads.set(blasThreads.get())
+			blasThreads.set(*threads)
+		}
+	}
+	if f, ok := stderr.(*os.File); ok && isTerminal(f) {
+		b := &progressBar{w: stderr, start: time.Now()}
+		o.Progress = b.update
+	}
+
+	rep, err := bench.Run(ctx, o)
+	if err != nil {
+		if errors.Is(err, bench.ErrUnknownWorkload) || errors.Is(err, bench.ErrSize) {
+			return usageError{err}
+		}
+		return err
+	}
+
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(rep)
+	case *asMarkdown:
+		err = bench.WriteMarkdown(stdout, rep)
+	default:
+		err = bench.WriteTable(stdout, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if *plotFile != "" {
+		if err := writePlot(*plotFile, rep); err != nil {
+			return err
+		}
+	}
+	if *readme != "" {
+		return updateReadme(*readme, *plotFile, rep)
+	}
+	return nil
+}
+
+// parseSizes reads "64,256" (every workload) or "gemm=64,256;conv=8"
+// (per family or workload; ";" or spaces separate entries).
+func parseSizes(s string) (map[string][]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	m := map[string][]int{}
+	for _, entry := range strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == ' ' }) {
+		name, list, ok := strings.Cut(entry, "=")
+		if !ok {
+			name, list = "", entry
+		}
+		var ns []int
+		for _, f := range strings.Split(list, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("-sizes %q: %q is not a positive integer", s, f)
+			}
+			ns = append(ns, n)
+		}
+		m[name] = append(m[name], ns...)
+	}
+	return m, nil
+}
+
+func listWorkloads(w io.Writer) error {
+	var b bytes.Buffer
+	for _, f := range bench.Families() {
+		fmt.Fprintf(&b, "%s — %s (go test -bench Benchmark%s ./bench)\n", f.Name, f.Doc, f.Bench)
+		for _, wl := range f.Workloads {
+			fmt.Fprintf(&b, "  %s — %s; sizes %v, quick %v; naive %s\n", wl.Name, wl.Doc, wl.Sizes, wl.QuickSizes, wl.Naive)
+			for _, c := range wl.Choices {
+				fmt.Fprintf(&b, "    %-14s %s\n", c.Name, c.Doc)
+			}
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func writePlot(path string, rep *bench.Report) error {
+	var b bytes.Buffer
+	if err := bench.WritePlot(&b, rep); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+func checkMarkers(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("-readme: %w", err)
+	}
+	i, j := bytes.Index(data, []byte(beginMarker)), bytes.Index(data, []byte(endMarker))
+	if i < 0 || j < i {
+		return fmt.Errorf("-readme %s: no %s … %s section to rewrite", path, beginMarker, endMarker)
+	}
+	return nil
+}
+
+// updateReadme replaces the text between the markers with the Markdown
+// report and, when a plot was written, a link to it.
+func updateReadme(path, plot string, rep *bench.Report) error {
+	if err := checkMarkers(path); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var md bytes.Buffer
+	md.WriteString(beginMarker + "\n")
+	if err := bench.WriteMarkdown(&md, rep); err != nil {
+		return err
+	}
+	if plot != "" {
+		rel, err := filepath.Rel(filepath.Dir(path), plot)
+		if err != nil {
+			rel = plot
+		}
+		fmt.Fprintf(&md, "\n![throughput against size, one panel per workload](%s)\n", filepath.ToSlash(rel))
+	}
+	i := bytes.Index(data, []byte(beginMarker))
+	j := bytes.Index(data, []byte(endMarker))
+	out := append(append(append([]byte{}, data[:i]...), md.Bytes()...), data[j:]...)
+	return os.WriteFile(path, out, 0o644)
+}
+
+// isTerminal reports whether f is a character device, such as a terminal.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar redraws one line on a terminal.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+}
+
+func (p *progressBar) update(done, total int, next string) {
+	const width = 30
+	if total <= 0 {
+		return
+	}
+	if next == "" {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		return
+	}
+	fill := done * width / total
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s  %s\x1b[K", strings.Repeat("#", fill), strings.Repeat(".", width-fill),
+		done, total, time.Since(p.start).Round(time.Second), next)
+}

@@ -1,0 +1,115 @@
+package bench
+
+import (
+	"fmt"
+
+	"github.com/strider-go/strider/window"
+)
+
+// convLayer is the layer measured at image size hw: a ResNet-like 3×3
+// convolution, padding 1, of a batch of 4 images of 32 channels into 32.
+func convLayer(hw int) window.Conv2D {
+	return window.Conv2D{N: 4, C: 32, H: hw, W: hw, F: 32, KH: 3, KW: 3, PadH: 1, PadW: 1}
+}
+
+// convFamily: window.Conv2D by algorithm and memory format.
+func convFamily() Family {
+	w := Workload{
+		Name:       "conv/3x3",
+		Key:        "layer=3x3",
+		Doc:        "3×3 convolution, padding 1, 4 images of 32 channels hw×hw into 32 (window.Conv2D)",
+		Unit:       "hw",
+		Sizes:      []int{8, 16, 32, 56},
+		QuickSizes: []int{8, 16},
+		MaxSize:    512,
+		Naive:      "NCHW/im2col",
+	}
+	for _, f := range []window.Format{window.NCHW, window.NHWC} {
+		for _, a := range []struct {
+			name, doc string
+			algo      window.Algorithm
+		}{
+			{"direct", "the plain loop nest", window.Direct},
+			{"im2col", "the KH·KW-times-larger patch matrix, then one GEMM per image", window.Im2Col},
+			{"kn2row", "one GEMM per tap over shifted strided views (window.BatchedGEMM)", window.BatchedGEMM},
+			{Auto, "window.Auto: strider picks the algorithm", window.Auto},
+		} {
+			w.Choices = append(w.Choices, Choice{
+				Name:  fmt.Sprintf("%v/%s", f, a.name),
+				Key:   fmt.Sprintf("format=%v/algo=%s", f, a.name),
+				Doc:   fmt.Sprintf("%v, %s", f, a.doc),
+				Setup: convSetup(f, a.algo),
+			})
+		}
+	}
+	return Family{
+		Name:      "conv",
+		Bench:     "Conv",
+		Doc:       "convolution: Direct, Im2Col, BatchedGEMM (kn2row) × NCHW/NHWC",
+		Workloads: []Workload{w},
+	}
+}
+
+func convSetup(f window.Format, algo window.Algorithm) func(hw int) (*Case, error) {
+	return func(hw int) (*Case, error) {
+		p := convLayer(hw)
+		p.Format, p.Algo = f, algo
+		oh, ow := p.OutDims()
+		if oh <= 0 || ow <= 0 {
+			return nil, fmt.Errorf("%w: %v", ErrSize, p)
+		}
+		// The same logical tensors in both formats: x N·C·H·W and w F·C·KH·KW,
+		// permuted for NHWC (x N·H·W·C, w KH·KW·C·F).
+		x, w := randSlice(1, p.N*p.C*p.H*p.W), randSlice(2, p.F*p.C*p.KH*p.KW)
+		y := make([]float64, p.N*p.F*oh*ow)
+		if f == window.NHWC {
+			x = permute(x, []int{p.N, p.C, p.H, p.W}, []int{0, 2, 3, 1})
+			w = permute(w, []int{p.F, p.C, p.KH, p.KW}, []int{2, 3, 1, 0})
+		}
+		cs := &Case{
+			Flops: 2 * float64(p.N*p.F*oh*ow) * float64(p.C*p.KH*p.KW),
+			Run:   func() error { return p.Forward(y, x, w) },
+			Result: func() []float64 {
+				if f == window.NHWC {
+					return permute(y, []int{p.N, oh, ow, p.F}, []int{0, 3, 1, 2})
+				}
+				return y
+			},
+		}
+		switch algo {
+		case window.Direct:
+		case window.Im2Col:
+			cs.Copied = int64(8 * p.N * p.C * p.KH * p.KW * oh * ow)
+		case window.BatchedGEMM:
+			// The padded copy of the input its views are taken over.
+			cs.Copied = int64(8 * p.N * p.C * (p.H + 2*p.PadH) * (p.W + 2*p.PadW))
+		default:
+			cs.Copied = -1
+			cs.Plan = "window.Auto"
+		}
+		return cs, nil
+	}
+}
+
+// permute returns the 4-d array x of shape dims with its axes reordered:
+// axis k of the result is axis perm[k] of x (NumPy's transpose).
+func permute(x []float64, dims, perm []int) []float64 {
+	var st [4]int
+	st[3] = 1
+	for k := 2; k >= 0; k-- {
+		st[k] = st[k+1] * dims[k+1]
+	}
+	d := [4]int{dims[perm[0]], dims[perm[1]], dims[perm[2]], dims[perm[3]]}
+	s := [4]int{st[perm[0]], st[perm[1]], st[perm[2]], st[perm[3]]}
+	out := make([]float64, 0, len(x))
+	for i := range d[0] {
+		for j := range d[1] {
+			for k := range d[2] {
+				for l := range d[3] {
+					out = append(out, x[i*s[0]+j*s[1]+k*s[2]+l*s[3]])
+				}
+			}
+		}
+	}
+	return out
+}

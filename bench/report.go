@@ -1,0 +1,113 @@
+package bench
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"strings"
+)
+
+// Report is everything a run measured and what it recommends; its JSON form
+// is what layoutbench -json prints.
+type Report struct {
+	Env             Env              `json:"env"`
+	Measurements    []Measurement    `json:"measurements"`
+	Recommendations []Recommendation `json:"recommendations"`
+}
+
+// Env describes the machine and the settings of a run.
+type Env struct {
+	Date       string   `json:"date"` // RFC 3339
+	CPU        string   `json:"cpu"`
+	NumCPU     int      `json:"num_cpu"`
+	GOMAXPROCS int      `json:"gomaxprocs"`
+	GOOS       string   `json:"goos"`
+	GOARCH     string   `json:"goarch"`
+	GoVersion  string   `json:"go_version"`
+	Backend    string   `json:"backend"`  // the active backend of every family but backend
+	Backends   []string `json:"backends"` // the backends the backend family compares
+	Quick      bool     `json:"quick"`
+	Reps       int      `json:"reps"`
+	MinSample  float64  `json:"min_sample_ns"` // each timed sample lasts at least this long
+}
+
+// Measurement is one choice of one workload at one size: the distribution of
+// the time of one run.
+type Measurement struct {
+	Family    string `json:"family"`
+	Workload  string `json:"workload"`
+	Size      int    `json:"size"`
+	SizeLabel string `json:"size_label"` // "n=256"
+	Choice    string `json:"choice"`
+	// Bench is the name of the go test benchmark that measures the same.
+	Bench string `json:"bench"`
+	Naive bool   `json:"naive,omitempty"`
+	// Reps samples were timed, each of Inner runs; times are per run.
+	Reps     int     `json:"reps"`
+	Inner    int     `json:"inner"`
+	MedianNs float64 `json:"median_ns"`
+	MinNs    float64 `json:"min_ns"`
+	MaxNs    float64 `json:"max_ns"`
+	// MADNs is the median absolute deviation of the samples; SpreadPct is
+	// it as a percentage of the median.
+	MADNs     float64 `json:"mad_ns"`
+	SpreadPct float64 `json:"spread_pct"`
+	// Rate is the throughput at the median, in RateUnit: GFLOP/s or GB/s.
+	Rate     float64 `json:"rate"`
+	RateUnit string  `json:"rate_unit"`
+	// Copied is the bytes the choice copies per run; -1 when unknown.
+	Copied int64 `json:"copied_bytes"`
+	// Speedup is the naive choice's median over this one's.
+	Speedup float64 `json:"speedup"`
+	// Plan and Equivalent are set for the auto choice: strider's plan and
+	// the fixed choice it matches.
+	Plan       string `json:"plan,omitempty"`
+	Equivalent string `json:"equivalent,omitempty"`
+}
+
+// Recommendation is the choice a run recommends for one workload at one
+// size, derived from its measurements by Recommend.
+type Recommendation struct {
+	Family    string `json:"family"`
+	Workload  string `json:"workload"`
+	Size      int    `json:"size"`
+	SizeLabel string `json:"size_label"`
+	// Choice is the recommended choice; Fastest has the smallest median.
+	// They differ when the fastest is within noise of the naive choice,
+	// which is then kept.
+	Choice  string `json:"choice"`
+	Fastest string `json:"fastest"`
+	Naive   string `json:"naive"`
+	// Speedup is the naive choice's median over the recommended one's.
+	Speedup float64 `json:"speedup"`
+	// Tie is true when another choice is within noise of the recommended
+	// one's time; TiedWith names them.
+	Tie      bool     `json:"tie"`
+	TiedWith []string `json:"tied_with,omitempty"`
+	// Reason says in one line why.
+	Reason string `json:"reason"`
+	// Planner is the fixed choice strider's planner picked (or its plan when
+	// it matches none); PlannerAgrees is whether that pick is the fastest
+	// fixed choice or within noise of it. Both are empty for workloads
+	// without an auto choice.
+	Planner       string `json:"planner,omitempty"`
+	PlannerAgrees *bool  `json:"planner_agrees,omitempty"`
+	PlannerNote   string `json:"planner_note,omitempty"`
+}
+
+// cpuName returns the processor's model name, or GOARCH when unknown.
+func cpuName() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}

@@ -1,0 +1,215 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"image/png"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tinyReport runs every workload once at size 8 with the shortest samples:
+// it checks that every choice of every workload computes the same result
+// (Run compares them), not how fast anything is.
+func tinyReport(t *testing.T) *Report {
+	t.Helper()
+	r, err := Run(context.Background(), Options{
+		Quick: true, Sizes: map[string][]int{"": {8}}, Reps: 1, MinTime: time.Microsecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestRunAllWorkloads(t *testing.T) {
+	r := tinyReport(t)
+	var want []string
+	for _, f := range Families() {
+		for _, w := range f.Workloads {
+			want = append(want, w.Name)
+			for _, c := range w.Choices {
+				i := slices.IndexFunc(r.Measurements, func(m Measurement) bool { return m.Workload == w.Name && m.Choice == c.Name })
+				if i < 0 {
+					t.Errorf("%s %s: not measured", w.Name, c.Name)
+					continue
+				}
+				m := r.Measurements[i]
+				if !(m.MedianNs > 0) || !(m.Rate > 0) || m.Reps != 1 || m.Inner < 1 {
+					t.Errorf("%s %s: got %+v", w.Name, c.Name, m)
+				}
+				if !strings.HasPrefix(m.Bench, "Benchmark"+f.Bench+"/"+w.SizeLabel(8)+"/") {
+					t.Errorf("%s %s: bench name %s", w.Name, c.Name, m.Bench)
+				}
+			}
+		}
+	}
+	var got []string
+	for _, rec := range r.Recommendations {
+		got = append(got, rec.Workload)
+		if rec.Choice == "" || rec.Reason == "" {
+			t.Errorf("%s: empty recommendation %+v", rec.Workload, rec)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got recommendations for %v, want %v", got, want)
+	}
+}
+
+func TestBenchNames(t *testing.T) {
+	var names []string
+	for _, f := range Families() {
+		for _, w := range f.Workloads {
+			for _, c := range w.Choices {
+				names = append(names, BenchName(&f, &w, &c, 256))
+			}
+		}
+	}
+	for _, want := range []string{
+		"Gemm/n=256/layout=col/plan=trans",
+		"Gemm/n=256/layout=col/plan=auto",
+		"Gemm/n=256/layout=flags/flags=TT",
+		"Traverse/n=256/layout=row/axis=fast",
+		"Gemv/n=256/a=col/plan=copy",
+		"Strided/n=256/a=stepped/plan=pack",
+		"Batched/n=256/count=4/b=shared/plan=folded",
+		"Conv/hw=256/layer=3x3/format=NHWC/algo=kn2row",
+		"Backend/n=256/flags=NN/impl=gonum",
+	} {
+		if !slices.Contains(names, want) {
+			t.Errorf("no benchmark %s", want)
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		if seen[n] {
+			t.Errorf("duplicate benchmark name %s", n)
+		}
+		seen[n] = true
+		for _, seg := range strings.Split(n, "/")[1:] {
+			if k, v, ok := strings.Cut(seg, "="); !ok || k == "" || v == "" {
+				t.Errorf("%s: segment %q is not key=value", n, seg)
+			}
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	ws, err := Select([]string{"gemv", "gemm/col"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.Name)
+	}
+	if want := []string{"gemm/col", "gemv/col"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	_, err = Select([]string{"gemm", "nosuch"})
+	if !errors.Is(err, ErrUnknownWorkload) || !strings.Contains(err.Error(), `"nosuch"`) || !strings.Contains(err.Error(), "traverse, gemm, gemv") {
+		t.Errorf("got %v, want ErrUnknownWorkload naming nosuch and the valid names", err)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	ctx := context.Background()
+	for i, test := range []struct {
+		o    Options
+		want error
+	}{
+		{Options{Workloads: []string{"gemmm"}}, ErrUnknownWorkload},
+		{Options{Workloads: []string{"gemv"}, Sizes: map[string][]int{"": {0}}}, ErrSize},
+		{Options{Workloads: []string{"conv"}, Sizes: map[string][]int{"conv": {100000}}}, ErrSize},
+		{Options{Workloads: []string{"gemv"}, Sizes: map[string][]int{"gemvv": {8}}}, ErrUnknownWorkload},
+	} {
+		if _, err := Run(ctx, test.o); !errors.Is(err, test.want) {
+			t.Errorf("test %d: got %v, want %v", i, err, test.want)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := Run(cancelled, Options{Workloads: []string{"gemv"}, Sizes: map[string][]int{"": {8}}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v", err)
+	}
+}
+
+func TestRunSizesPerWorkload(t *testing.T) {
+	r, err := Run(context.Background(), Options{
+		Workloads: []string{"gemv", "traverse/col"},
+		Sizes:     map[string][]int{"": {8}, "gemv": {4, 6}},
+		Reps:      1, MinTime: time.Microsecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range r.Recommendations {
+		got = append(got, rec.Workload+" "+rec.SizeLabel)
+	}
+	if want := []string{"traverse/col n=8", "gemv/col n=4", "gemv/col n=6"}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+func TestReportOutputs(t *testing.T) {
+	r := tinyReport(t)
+
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Report
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&back, r) {
+		t.Errorf("JSON round trip changed the report")
+	}
+
+	var tab bytes.Buffer
+	if err := WriteTable(&tab, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"gemm/col — C = A·B", "GFLOP/s", "GB/s", "★", "→ n=8:", "auto (=", "vs naive"} {
+		if !strings.Contains(tab.String(), want) {
+			t.Errorf("table lacks %q", want)
+		}
+	}
+
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| workload | sizes | choose |", "| `gemv/col`", "<details>"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+
+	var img bytes.Buffer
+	if err := WritePlot(&img, r); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(&img)
+	if err != nil || cfg.Width < 500 || cfg.Height < 500 {
+		t.Errorf("plot: got %+v, %v", cfg, err)
+	}
+}
+
+func TestSameResult(t *testing.T) {
+	if err := sameResult([]float64{1, 2}, []float64{1, 2 + 1e-14}); err != nil {
+		t.Error(err)
+	}
+	if err := sameResult([]float64{1, 2}, []float64{1, 2.1}); err == nil {
+		t.Error("2 and 2.1: no error")
+	}
+	if err := sameResult([]float64{1}, []float64{1, 2}); err == nil {
+		t.Error("lengths 1 and 2: no error")
+	}
+}
