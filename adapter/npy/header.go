@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/strider-go/strider/internal/bounds"
 )
@@ -181,9 +180,10 @@ func (h *Header) parseDict(b []byte) error {
 		return fmt.Errorf("%w: a %s, not a dictionary", ErrHeader, d.kind)
 	}
 	var descr, order, shape *value
-	for k := range d.keys {
+	for k := range d.elems {
+		key := d.elems[k].key
 		var dst **value
-		switch d.keys[k] {
+		switch string(key) {
 		case "descr":
 			dst = &descr
 		case "fortran_order":
@@ -191,10 +191,10 @@ func (h *Header) parseDict(b []byte) error {
 		case "shape":
 			dst = &shape
 		default:
-			return fmt.Errorf("%w: unexpected key %q", ErrHeader, d.keys[k])
+			return fmt.Errorf("%w: unexpected key %q", ErrHeader, key)
 		}
 		if *dst != nil {
-			return fmt.Errorf("%w: repeated key %q", ErrHeader, d.keys[k])
+			return fmt.Errorf("%w: repeated key %q", ErrHeader, key)
 		}
 		*dst = &d.elems[k]
 	}
@@ -249,14 +249,14 @@ func (h *Header) parseDict(b []byte) error {
 // parseDtype returns NumPy's dtype.str for the float64 and float32
 // descriptors, with native and not-applicable byte orders resolved to the
 // host's, and an error wrapping ErrDtype for anything else.
-func parseDtype(s string) (string, error) {
+func parseDtype(s []byte) (string, error) {
 	var bo byte
 	t := s
 	if len(t) > 0 && (t[0] == '<' || t[0] == '>' || t[0] == '=' || t[0] == '|') {
 		bo, t = t[0], t[1:]
 	}
 	var kind string
-	switch t {
+	switch string(t) {
 	case "f8", "d":
 		kind = "f8"
 	case "f4", "f":
@@ -276,15 +276,21 @@ func parseDtype(s string) (string, error) {
 		}
 		return "", fmt.Errorf("%w: %q (only float64 and float32)", ErrDtype, s)
 	}
-	switch bo {
-	case '<', '>':
-	default:
+	if bo != '<' && bo != '>' {
 		bo = '<'
 		if !littleEndian {
 			bo = '>'
 		}
 	}
-	return string(bo) + kind, nil
+	switch {
+	case bo == '<' && kind == "f8":
+		return "<f8", nil
+	case bo == '>' && kind == "f8":
+		return ">f8", nil
+	case bo == '<':
+		return "<f4", nil
+	}
+	return ">f4", nil
 }
 
 // Kinds of Python literal in a header.
@@ -304,24 +310,25 @@ func (k kind) String() string {
 	return [...]string{"string", "integer", "bool", "None", "tuple", "list", "dictionary"}[k]
 }
 
-// value is a parsed Python literal. Dictionaries keep their keys, which must
-// be strings, in keys and their values in elems.
+// value is a parsed Python literal. The elements of a dictionary are its
+// values, each with its key, which must be a string. Byte slices alias the
+// header unless a string had escapes, so parsing allocates little.
 type value struct {
 	kind  kind
-	s     string // a string's contents; an integer's digits
+	key   []byte // a dictionary element's key
+	s     []byte // a string's contents; an integer's text
 	n     int    // an integer
 	big   bool   // the integer does not fit an int
 	b     bool
 	elems []value
-	keys  []string
 }
 
 func (v *value) String() string {
 	switch v.kind {
 	case kStr:
-		return strconv.Quote(v.s)
+		return strconv.Quote(string(v.s))
 	case kInt:
-		return v.s
+		return string(v.s)
 	case kTuple:
 		s := "("
 		for k := range v.elems {
@@ -410,26 +417,43 @@ func (p *parser) value(depth int) (value, error) {
 	return value{}, p.errorf("unexpected %q", c)
 }
 
+// str parses a quoted string. Its contents alias the header unless it has
+// escapes; only those of quotes and backslashes, which Python reads as the
+// escaped byte, are accepted (no header NumPy writes has any).
 func (p *parser) str() (value, error) {
 	q := p.b[p.i]
 	p.i++
+	start := p.i
 	var s []byte
+	escaped := false
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		p.i++
 		switch c {
 		case q:
-			return value{kind: kStr, s: string(s)}, nil
+			if !escaped {
+				s = p.b[start : p.i-1]
+			}
+			return value{kind: kStr, s: s}, nil
 		case '\\':
 			if p.i == len(p.b) {
 				return value{}, p.errorf("unterminated string")
 			}
+			if !escaped {
+				s = append([]byte(nil), p.b[start:p.i-1]...)
+				escaped = true
+			}
 			c = p.b[p.i]
+			if c != '\\' && c != '\'' && c != '"' {
+				return value{}, p.errorf("escape \\%c in a string", c)
+			}
 			p.i++
 		case '\n':
 			return value{}, p.errorf("newline in a string")
 		}
-		s = append(s, c)
+		if escaped {
+			s = append(s, c)
+		}
 	}
 	return value{}, p.errorf("unterminated string")
 }
@@ -449,20 +473,21 @@ func (p *parser) int() (value, error) {
 	if p.i == d0 {
 		return value{}, p.errorf("a sign without digits")
 	}
-	digits := string(p.b[d0:p.i])
-	if digits[0] == '0' && strings.Trim(digits, "0") != "" {
+	digits := p.b[d0:p.i]
+	if digits[0] == '0' && len(bytes.Trim(digits, "0")) > 0 {
 		return value{}, p.errorf("integer %s with a leading zero", digits)
 	}
 	if p.longInts && p.i < len(p.b) && (p.b[p.i] == 'L' || p.b[p.i] == 'l') {
 		p.i++
 	}
-	v := value{kind: kInt, s: string(p.b[start:p.i])}
-	u, err := strconv.ParseUint(digits, 10, 64)
-	if err != nil || u > uint64(maxInt) {
-		v.big = true
-		return v, nil
+	v := value{kind: kInt, s: p.b[start:p.i]}
+	for _, d := range digits {
+		if v.n > (maxInt-int(d-'0'))/10 {
+			v.big = true
+			return v, nil
+		}
+		v.n = 10*v.n + int(d-'0')
 	}
-	v.n = int(u)
 	if neg {
 		v.n = -v.n
 	}
@@ -474,7 +499,7 @@ func (p *parser) int() (value, error) {
 // is that value, as in Python.
 func (p *parser) seq(k kind, end byte, depth int) (value, error) {
 	p.i++ // the opening bracket
-	v := value{kind: k}
+	v := value{kind: k, elems: make([]value, 0, 4)}
 	comma := false
 	for {
 		if p.peek() == end {
@@ -484,8 +509,10 @@ func (p *parser) seq(k kind, end byte, depth int) (value, error) {
 		if len(v.elems) > 0 && !comma {
 			return value{}, p.errorf("expected ',' or %q", end)
 		}
+		var key value
 		if k == kDict {
-			key, err := p.value(depth + 1)
+			var err error
+			key, err = p.value(depth + 1)
 			if err != nil {
 				return value{}, err
 			}
@@ -496,11 +523,13 @@ func (p *parser) seq(k kind, end byte, depth int) (value, error) {
 				return value{}, p.errorf("expected ':' after key %q", key.s)
 			}
 			p.i++
-			v.keys = append(v.keys, key.s)
 		}
 		e, err := p.value(depth + 1)
 		if err != nil {
 			return value{}, err
+		}
+		if k == kDict {
+			e.key = key.s
 		}
 		v.elems = append(v.elems, e)
 		comma = p.peek() == ','
