@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/blasbridge"
 )
 
 // offsetsTable reads the byte-offset table at the end of Explain's output:
@@ -40,6 +41,12 @@ func offsetsTable(t *testing.T, out string) [][]int {
 }
 
 func TestExplain(t *testing.T) {
+	// The plans depend on the backend's costs: pin pure Go.
+	old, err := UseBackend("gonum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blasbridge.SetBackend(old)
 	for i, test := range []struct {
 		shape, strides []int // strides in bytes, as NumPy gives them
 		itemsize       int

@@ -5,6 +5,8 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -70,15 +72,12 @@ func panel(name string, ms []Measurement, recs []Recommendation) (*plot.Plot, er
 	p := plot.New()
 	p.Title.Text = name
 	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.X.Label.Text = ms[0].SizeLabel[:len(ms[0].SizeLabel)-len(fmt.Sprint(ms[0].Size))-1]
-	if i := len(p.X.Label.Text); i > 0 && p.X.Label.Text[i-1] == '=' {
-		p.X.Label.Text = p.X.Label.Text[:i-1]
-	}
+	p.X.Label.Text, _, _ = strings.Cut(ms[0].SizeLabel, "=")
 	p.Y.Label.Text = ms[0].RateUnit
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker, p.Y.Tick.Marker = sizeTicks(ms), plot.LogTicks{Prec: -1}
+	p.X.Tick.Marker, p.Y.Tick.Marker = sizeTicks(ms), logTicks{}
 	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.TextStyle.Font.Size = vg.Points(8)
+	p.Legend.TextStyle.Font.Size = vg.Points(7)
 	p.Legend.ThumbnailWidth = vg.Points(14)
 	p.Add(plotter.NewGrid())
 
@@ -91,6 +90,22 @@ func panel(name string, ms []Measurement, recs []Recommendation) (*plot.Plot, er
 		if m.Rate > 0 && !math.IsInf(m.Rate, 0) {
 			points[m.Choice] = append(points[m.Choice], plotter.XY{X: float64(m.Size), Y: m.Rate})
 		}
+	}
+	// Fixed ranges with a margin: the log scales need positive bounds even
+	// when every point is the same (one size, one rate).
+	xlo, xhi, ylo, yhi := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	for _, xy := range points {
+		for _, p := range xy {
+			xlo, xhi = min(xlo, p.X), max(xhi, p.X)
+			ylo, yhi = min(ylo, p.Y), max(yhi, p.Y)
+		}
+	}
+	if !math.IsInf(xlo, 0) {
+		p.X.Min, p.X.Max = xlo/1.25, xhi*1.25
+		p.Y.Min, p.Y.Max = ylo/1.5, yhi*1.5
+	} else {
+		p.X.Scale, p.Y.Scale = plot.LinearScale{}, plot.LinearScale{}
+		p.X.Tick.Marker, p.Y.Tick.Marker = plot.DefaultTicks{}, plot.DefaultTicks{}
 	}
 	var best plotter.XYs
 	for _, m := range ms {
@@ -120,7 +135,7 @@ func panel(name string, ms []Measurement, recs []Recommendation) (*plot.Plot, er
 			return nil, err
 		}
 		s.Shape = draw.CircleGlyph{}
-		s.Radius = vg.Points(6)
+		s.Radius = vg.Points(5)
 		s.Color = color.Gray{Y: 0x60}
 		ring := ringGlyph{s.Radius}
 		s.GlyphStyle.Shape = ring
@@ -153,4 +168,24 @@ func sizeTicks(ms []Measurement) plot.Ticker {
 		}
 	}
 	return t
+}
+
+// logTicks labels 1, 2 and 5 times the powers of ten in range, so that a
+// log axis spanning less than a decade still has labels.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if !(lo > 0) || !(hi > lo) {
+		return ts
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		p := math.Pow(10, e)
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * p; v >= lo && v <= hi {
+				ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+	}
+	return ts
 }

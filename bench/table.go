@@ -88,7 +88,8 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		first, last := g[0], g[len(g)-1]
 		sizes := first.SizeLabel
 		if len(g) > 1 {
-			sizes += "–" + fmt.Sprint(last.Size)
+			unit, _, _ := strings.Cut(first.SizeLabel, "=")
+			sizes = fmt.Sprintf("%s=%d–%d", unit, first.Size, last.Size)
 		}
 		lo, hi := first.Speedup, first.Speedup
 		tie := false
@@ -120,8 +121,23 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 				planner += p
 			}
 		}
-		fmt.Fprintf(ew, "| `%s` %s | %s | %s | %s | `%s` | %s |\n",
-			first.Workload, docs[first.Workload].Doc, sizes, choice, sp, first.Naive, planner)
+		fmt.Fprintf(ew, "| `%s` | %s | %s | %s | `%s` | %s |\n",
+			first.Workload, sizes, choice, sp, first.Naive, planner)
+	}
+	fmt.Fprintln(ew)
+	seen := map[string]bool{}
+	for _, rec := range r.Recommendations {
+		if w, ok := docs[rec.Workload]; ok && !seen[w.Name] {
+			seen[w.Name] = true
+			fmt.Fprintf(ew, "- `%s`: %s. Choices: ", w.Name, w.Doc)
+			for k, c := range w.Choices {
+				if k > 0 {
+					fmt.Fprint(ew, "; ")
+				}
+				fmt.Fprintf(ew, "`%s` %s", c.Name, c.Doc)
+			}
+			fmt.Fprintln(ew, ".")
+		}
 	}
 	fmt.Fprintln(ew, "\n<details><summary>All measurements</summary>")
 	fmt.Fprintln(ew)
