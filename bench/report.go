@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ type Env struct {
 	Quick      bool     `json:"quick"`
 	Reps       int      `json:"reps"`
 	MinSample  float64  `json:"min_sample_ns"` // each timed sample lasts at least this long
+	// LoadAvg is the 1-minute load average when the run started (Linux;
+	// -1 elsewhere): above the number of CPUs, other work shared the
+	// machine and the spreads show it.
+	LoadAvg float64 `json:"load_avg"`
 }
 
 // Measurement is one choice of one workload at one size: the distribution of
@@ -93,6 +98,23 @@ type Recommendation struct {
 	Planner       string `json:"planner,omitempty"`
 	PlannerAgrees *bool  `json:"planner_agrees,omitempty"`
 	PlannerNote   string `json:"planner_note,omitempty"`
+}
+
+// loadAvg returns the 1-minute load average, or -1 when unknown.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
 }
 
 // cpuName returns the processor's model name, or GOARCH when unknown.

@@ -158,6 +158,7 @@ func env(o Options) Env {
 		Quick:      o.Quick,
 		Reps:       o.Reps,
 		MinSample:  float64(o.MinTime.Nanoseconds()),
+		LoadAvg:    loadAvg(),
 	}
 	for _, b := range Backends() {
 		e.Backends = append(e.Backends, b.Name)

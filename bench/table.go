@@ -14,7 +14,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "layoutbench %s on %s (%d CPUs, GOMAXPROCS %d, %s/%s, %s), backend %s\n",
 		e.Date, e.CPU, e.NumCPU, e.GOMAXPROCS, e.GOOS, e.GOARCH, e.GoVersion, e.Backend)
-	fmt.Fprintf(ew, "each time is the median of %d samples after a warm-up; ± is the median absolute deviation\n", e.Reps)
+	fmt.Fprintf(ew, "each time is the median of %d samples after a warm-up; ± is the median absolute deviation%s\n", e.Reps, loadNote(e))
 	docs := workloadDocs()
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	recs := map[string][]Recommendation{}
@@ -54,6 +54,14 @@ func WriteTable(w io.Writer, r *Report) error {
 	return ew.err
 }
 
+// loadNote warns when other work was running on the machine.
+func loadNote(e Env) string {
+	if e.LoadAvg > float64(e.NumCPU)/2 {
+		return fmt.Sprintf("; load average %.1f at the start: the machine was busy, read ratios with care", e.LoadAvg)
+	}
+	return ""
+}
+
 // mark flags the recommended choice of m's size.
 func mark(m Measurement, recs []Recommendation) string {
 	for _, r := range recs {
@@ -79,8 +87,8 @@ func recLine(r Recommendation) string {
 func WriteMarkdown(w io.Writer, r *Report) error {
 	e := r.Env
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "Measured %s on %s (%d CPUs, GOMAXPROCS %d, %s, backend %s), medians of %d samples.\n\n",
-		e.Date[:min(10, len(e.Date))], e.CPU, e.NumCPU, e.GOMAXPROCS, e.GoVersion, e.Backend, e.Reps)
+	fmt.Fprintf(ew, "Measured %s on %s (%d CPUs, GOMAXPROCS %d, %s, backend %s), medians of %d samples%s.\n\n",
+		e.Date[:min(10, len(e.Date))], e.CPU, e.NumCPU, e.GOMAXPROCS, e.GoVersion, e.Backend, e.Reps, loadNote(e))
 	docs := workloadDocs()
 	fmt.Fprintln(ew, "| workload | sizes | choose | speedup over naive | naive | strider's planner |")
 	fmt.Fprintln(ew, "|---|---|---|---|---|---|")
