@@ -121,7 +121,10 @@ func decodeHeader(r io.ReaderAt, size int64) (Header, error) {
 		return Header{}, fmt.Errorf("%w: header length %d, only %d bytes follow", ErrTruncated, hlen, rest)
 	}
 	buf := make([]byte, hlen)
-	if _, err := r.ReadAt(buf, int64(plen)); err != nil {
+	if m, err := r.ReadAt(buf, int64(plen)); m < len(buf) {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = fmt.Errorf("%w: read %d of %d header bytes", ErrTruncated, m, len(buf))
+		}
 		return Header{}, err
 	}
 	h.DataOffset = int64(plen) + hlen
