@@ -119,12 +119,14 @@ func TestAppendHeader(t *testing.T) {
 			t.Errorf("test %d: header of %d bytes, not a multiple of 64", i, len(got))
 		}
 	}
-	// A header too long for format 1.0 switches to 2.0, as NumPy does.
-	shape := slices.Repeat([]int{1}, MaxDims)
-	shape[0] = math.MaxInt
-	got := appendHeader(nil, "<f8", false, shape)
-	if got[6] != 1 {
-		t.Errorf("short header: version %d, want 1", got[6])
+	// The longest header Write can produce (2-D, 19-digit dimensions) is
+	// format 1.0 and parses back.
+	shape := []int{math.MaxInt, math.MaxInt}
+	got := appendHeader(nil, "<f8", true, shape)
+	var h Header
+	h.Major = int(got[6])
+	if err := h.parseDict(got[10:]); err != nil || h.Major != 1 || !slices.Equal(h.Shape, shape) || !h.FortranOrder {
+		t.Errorf("long header: version %d, %+v, %v", got[6], h, err)
 	}
 }
 

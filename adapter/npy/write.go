@@ -1,10 +1,12 @@
 package npy
 
 import (
+	"fmt"
 	"io"
 	"unsafe"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/internal/bounds"
 )
 
 // chunk is the number of bytes Write gathers before each call to the
@@ -17,16 +19,19 @@ const chunk = 64 << 10
 //
 //	row-major (ColStride 1):    fortran_order False, written row by row
 //	column-major (RowStride 1): fortran_order True, written column by column
+//	a single row or column:     fortran_order False (the bytes are the same)
 //	anything else:              the order whose inner stride is smallest,
 //	                            element by element
 //
 // so np.load returns the same r×c array whatever the order. Padding
 // between rows or columns is not written, and a reversed or stepped layout
-// is written compactly. Write allocates a header and one 64 KiB buffer;
-// contiguous runs longer than the buffer go to w directly from s.Data, so
-// w must not retain or modify the slices it is given (io.Writer's
-// contract). It returns s.Layout.Check's error, wrapping an adapter layout
-// error, for a layout outside s.Data, and w's errors.
+// is written compactly. Write allocates a header and a buffer of at most
+// 64 KiB; contiguous runs longer than the buffer go to w directly from
+// s.Data, so w must not retain or modify the slices it is given
+// (io.Writer's contract). It returns s.Layout.Check's error, wrapping an
+// adapter layout error, for a layout outside s.Data, an error wrapping
+// adapter.ErrOverflow for a (broadcast) matrix whose byte size overflows
+// int, and w's errors.
 func Write(w io.Writer, s adapter.Strided) error {
 	return write(w, s.Data, s.Layout, "f8")
 }
@@ -39,6 +44,15 @@ func Write32(w io.Writer, s adapter.Strided32) error {
 func write[T float32 | float64](w io.Writer, data []T, l adapter.Layout, kind string) error {
 	if err := l.Check(len(data)); err != nil {
 		return err
+	}
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	n, ok := bounds.Mul(l.Rows, l.Cols)
+	if ok {
+		_, ok = bounds.Mul(n, size)
+	}
+	if !ok {
+		return fmt.Errorf("%w: %d×%d elements of %d bytes", adapter.ErrOverflow, l.Rows, l.Cols, size)
 	}
 	c := l.Canonical()
 	var fortran bool
@@ -70,9 +84,7 @@ func write[T float32 | float64](w io.Writer, data []T, l adapter.Layout, kind st
 	case fortran:
 		runs, n, stride, next = c.Cols, c.Rows, c.RowStride, c.ColStride
 	}
-	var zero T
-	size := int(unsafe.Sizeof(zero))
-	buf := make([]T, chunk/size)
+	buf := make([]T, min(chunk/size, n))
 	used := 0
 	flush := func() error {
 		if used == 0 {

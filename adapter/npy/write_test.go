@@ -140,6 +140,8 @@ func TestWriteErrors(t *testing.T) {
 		{adapter.Layout{Rows: 3, Cols: 4, RowStride: 4, ColStride: 1, Offset: 1}, adapter.ErrOutOfBounds},
 		{adapter.Layout{Rows: 0, Cols: 4, RowStride: 4, ColStride: 1}, adapter.ErrDims},
 		{adapter.Layout{Rows: 3, Cols: 4, RowStride: 1 << 62, ColStride: 1}, adapter.ErrOverflow},
+		{adapter.Layout{Rows: 1 << 40, Cols: 1 << 40, RowStride: 0, ColStride: 0}, adapter.ErrOverflow},
+		{adapter.Layout{Rows: 1 << 31, Cols: 1 << 30, RowStride: 0, ColStride: 0}, adapter.ErrOverflow},
 	} {
 		var buf bytes.Buffer
 		if err := npy.Write(&buf, adapter.Strided{Data: data, Layout: test.l}); !errors.Is(err, test.want) {
