@@ -14,6 +14,11 @@ type Report struct {
 	Env             Env              `json:"env"`
 	Measurements    []Measurement    `json:"measurements"`
 	Recommendations []Recommendation `json:"recommendations"`
+
+	// extra are the Options.Extra families of the run that made the
+	// report, for the docs of their workloads in WriteTable and
+	// WriteMarkdown; a report read back from JSON has none.
+	extra []Family
 }
 
 // Env describes the machine and the settings of a run.

@@ -30,6 +30,10 @@ type Options struct {
 	// Progress, when not nil, is called before each measurement with the
 	// number done, the total, and what is next.
 	Progress func(done, total int, next string)
+	// Extra families are measured after Families, and named in Workloads
+	// and Sizes like them: families built for one run, such as MatrixFamily
+	// on the caller's matrix.
+	Extra []Family
 }
 
 func (o *Options) defaults() {
@@ -47,8 +51,15 @@ func (o *Options) defaults() {
 	}
 }
 
-// sizes returns the sizes to measure w at, checked against w.MaxSize.
+// sizes returns the sizes to measure w at, checked against w.MaxSize. A
+// Fixed workload keeps its Sizes; naming it in Sizes is an error.
 func (o *Options) sizes(w *Workload) ([]int, error) {
+	if w.Fixed {
+		if _, ok := o.Sizes[w.Name]; ok {
+			return nil, fmt.Errorf("%w: %s is measured at its operand's own size (%s); sizes do not apply", ErrSize, w.Name, w.SizeLabel(w.Sizes[0]))
+		}
+		return w.Sizes, nil
+	}
 	s, ok := o.Sizes[w.Name]
 	if !ok {
 		s, ok = o.Sizes[w.Family()]
@@ -77,13 +88,14 @@ func (o *Options) sizes(w *Workload) ([]int, error) {
 // result. It stops with ctx's error when ctx is done.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	o.defaults()
-	ws, err := Select(o.Workloads)
+	fs := append(Families(), o.Extra...)
+	ws, err := selectFrom(fs, o.Workloads)
 	if err != nil {
 		return nil, err
 	}
 	for name := range o.Sizes {
-		if name != "" && !known(Families(), name) {
-			_, err := Select([]string{name})
+		if name != "" && !known(fs, name) {
+			_, err := selectFrom(fs, []string{name})
 			return nil, err
 		}
 	}
@@ -104,10 +116,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 
-	rep := &Report{Env: env(o)}
+	rep := &Report{Env: env(o), extra: o.Extra}
 	done := 0
 	for _, j := range jobs {
-		w, f := j.w, familyOf(j.w)
+		w, f := j.w, familyOf(fs, j.w)
 		var ref []float64
 		var refChoice string
 		for ci := range w.Choices {

@@ -15,7 +15,7 @@ func WriteTable(w io.Writer, r *Report) error {
 	fmt.Fprintf(ew, "layoutbench %s on %s (%d CPUs, GOMAXPROCS %d, %s/%s, %s), backend %s\n",
 		e.Date, e.CPU, e.NumCPU, e.GOMAXPROCS, e.GOOS, e.GOARCH, e.GoVersion, e.Backend)
 	fmt.Fprintf(ew, "each time is the median of %d samples after a warm-up; ± is the median absolute deviation%s\n", e.Reps, loadNote(e))
-	docs := workloadDocs()
+	docs := workloadDocs(r)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	recs := map[string][]Recommendation{}
 	for _, rec := range r.Recommendations {
@@ -89,7 +89,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "Measured %s on %s (%d CPUs, GOMAXPROCS %d, %s, backend %s), medians of %d samples%s.\n\n",
 		e.Date[:min(10, len(e.Date))], e.CPU, e.NumCPU, e.GOMAXPROCS, e.GoVersion, e.Backend, e.Reps, loadNote(e))
-	docs := workloadDocs()
+	docs := workloadDocs(r)
 	fmt.Fprintln(ew, "| workload | sizes | choose | speedup over naive | naive | strider's planner |")
 	fmt.Fprintln(ew, "|---|---|---|---|---|---|")
 	for _, g := range groupRecs(r.Recommendations) {
@@ -192,10 +192,11 @@ func groupRecs(rs []Recommendation) [][]Recommendation {
 	return gs
 }
 
-// workloadDocs maps every workload's name to it.
-func workloadDocs() map[string]Workload {
+// workloadDocs maps the name of every workload of Families and of r's
+// extra families to it.
+func workloadDocs(r *Report) map[string]Workload {
 	m := map[string]Workload{}
-	for _, f := range Families() {
+	for _, f := range append(Families(), r.extra...) {
 		for _, w := range f.Workloads {
 			m[w.Name] = w
 		}

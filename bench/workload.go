@@ -43,6 +43,9 @@ type Workload struct {
 	// Label, when not nil, names a size in benchmark names when Unit=size
 	// does not say everything (a batch's item count).
 	Label func(size int) string
+	// Fixed workloads are measured at Sizes only, whatever Options.Sizes
+	// and Quick say: an operand the caller supplied has the size it has.
+	Fixed bool
 }
 
 // SizeLabel returns the size segment of a benchmark name: "n=256", or what
@@ -148,7 +151,11 @@ func WorkloadNames() []string {
 // workload ("gemm/col"), in the order of Families; all of them when names is
 // empty. An unknown name is an error that lists the valid ones.
 func Select(names []string) ([]Workload, error) {
-	fs := Families()
+	return selectFrom(Families(), names)
+}
+
+// selectFrom is Select over the families fs.
+func selectFrom(fs []Family, names []string) ([]Workload, error) {
 	want := map[string]bool{}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
@@ -156,8 +163,15 @@ func Select(names []string) ([]Workload, error) {
 			continue
 		}
 		if !known(fs, n) {
+			var families, workloads []string
+			for _, f := range fs {
+				families = append(families, f.Name)
+				for _, w := range f.Workloads {
+					workloads = append(workloads, w.Name)
+				}
+			}
 			return nil, fmt.Errorf("%w %q: want a family (%s) or a workload (%s)",
-				ErrUnknownWorkload, n, strings.Join(FamilyNames(), ", "), strings.Join(WorkloadNames(), ", "))
+				ErrUnknownWorkload, n, strings.Join(families, ", "), strings.Join(workloads, ", "))
 		}
 		want[n] = true
 	}
@@ -184,9 +198,9 @@ func BenchName(f *Family, w *Workload, c *Choice, size int) string {
 	return f.Bench + "/" + w.SizeLabel(size) + "/" + w.Key + "/" + c.Key
 }
 
-// familyOf returns the family a workload belongs to.
-func familyOf(w *Workload) *Family {
-	for _, f := range Families() {
+// familyOf returns the family of fs a workload belongs to.
+func familyOf(fs []Family, w *Workload) *Family {
+	for _, f := range fs {
 		if f.Name == w.Family() {
 			return &f
 		}
