@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // Errors returned for layouts that arrive from outside the program. Each
@@ -24,9 +25,10 @@ var (
 
 // Mul returns a*b and whether it did not overflow int.
 func Mul(a, b int) (int, bool) {
-	const small = 1 << 31
+	// |a|, |b| < small: |a*b| < 2^(UintSize-2), no overflow, no division.
+	const small = 1 << (bits.UintSize/2 - 1)
 	if -small < a && a < small && -small < b && b < small {
-		return a * b, true // |a*b| < 2^62: no overflow, no division
+		return a * b, true
 	}
 	if a == 0 || b == 0 {
 		return 0, true
