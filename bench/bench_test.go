@@ -1,7 +1,11 @@
 package bench
 
 import (
+	goflag "flag" // flag is the trans-flag helper of data.go
 	"testing"
+
+	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/npy"
 )
 
 // The go test twins of layoutbench: each family is one benchmark, each
@@ -17,6 +21,11 @@ import (
 //
 // Besides time they report GFLOP/s (or MB/s through SetBytes for
 // bandwidth workloads) and copied-B/op, the bytes the choice copies.
+//
+// BenchmarkNpy is layoutbench -npy: MatrixFamily on a random 1024×1024
+// column-major matrix, or on a .npy file of float64 given after -args:
+//
+//	go test -run '^$' -bench Npy ./bench -args -npy a.npy
 
 func BenchmarkTraverse(b *testing.B) { benchFamily(b, "traverse") }
 func BenchmarkGemm(b *testing.B)     { benchFamily(b, "gemm") }
@@ -26,42 +35,70 @@ func BenchmarkBatched(b *testing.B)  { benchFamily(b, "batched") }
 func BenchmarkConv(b *testing.B)     { benchFamily(b, "conv") }
 func BenchmarkBackend(b *testing.B)  { benchFamily(b, "backend") }
 
+var npyFile = goflag.String("npy", "", "a .npy file of float64 for BenchmarkNpy (default: a random 1024×1024 column-major matrix)")
+
+func BenchmarkNpy(b *testing.B) {
+	const n = 1024
+	a := adapter.Strided{Data: randSlice(1, n*n), Layout: colLayout(n, n)}
+	source := "a random column-major matrix"
+	if *npyFile != "" {
+		f, err := npy.Open(*npyFile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if a, err = f.Strided(); err != nil {
+			b.Fatal(err)
+		}
+		source = *npyFile
+	}
+	f, err := MatrixFamily(source, a)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchWorkloads(b, &f)
+}
+
 func benchFamily(b *testing.B, name string) {
 	for _, f := range Families() {
-		if f.Name != name {
-			continue
+		if f.Name == name {
+			benchWorkloads(b, &f)
+			return
 		}
-		for _, w := range f.Workloads {
-			for _, n := range w.Sizes {
-				for _, c := range w.Choices {
-					full := BenchName(&f, &w, &c, n)
-					b.Run(full[len(f.Bench)+1:], func(b *testing.B) {
-						cs, err := c.Setup(n)
-						if err != nil {
-							b.Fatal(err)
-						}
-						if cs.Flops == 0 {
-							b.SetBytes(int64(cs.Bytes))
-						}
-						b.ReportAllocs()
-						for b.Loop() {
-							if err := cs.Run(); err != nil {
-								b.Fatal(err)
-							}
-						}
-						if cs.Flops > 0 {
-							b.ReportMetric(cs.Flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-						}
-						if cs.Copied >= 0 {
-							b.ReportMetric(float64(cs.Copied), "copied-B/op")
-						}
-					})
-				}
-			}
-		}
-		return
 	}
 	b.Fatalf("no family %s", name)
+}
+
+// benchWorkloads runs every workload of f at its default sizes.
+func benchWorkloads(b *testing.B, f *Family) {
+	for _, w := range f.Workloads {
+		for _, n := range w.Sizes {
+			for _, c := range w.Choices {
+				full := BenchName(f, &w, &c, n)
+				b.Run(full[len(f.Bench)+1:], func(b *testing.B) {
+					cs, err := c.Setup(n)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if cs.Flops == 0 {
+						b.SetBytes(int64(cs.Bytes))
+					}
+					b.ReportAllocs()
+					for b.Loop() {
+						if err := cs.Run(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if cs.Flops > 0 {
+						b.ReportMetric(cs.Flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+					}
+					if cs.Copied >= 0 {
+						b.ReportMetric(float64(cs.Copied), "copied-B/op")
+					}
+				})
+			}
+		}
+	}
 }
 
 func TestBenchFamiliesCovered(t *testing.T) {

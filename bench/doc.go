@@ -13,6 +13,8 @@
 // the naive one, what a program without strider does. Fixed choices call
 // the backend themselves; the choice named Auto asks strider (blasbridge or
 // window), and its plan is matched to the fixed choice it amounts to.
+// MatrixFamily builds one more family, npy, around the caller's own matrix
+// (layoutbench -npy FILE); Run measures it when given in Options.Extra.
 //
 //	family    workload         choices
 //	gemm      gemm/col         trans · packA · pack (naive) · transout · auto
