@@ -51,9 +51,11 @@ func (j *convJob[T]) planKn2row(procs int) {
 	// Keep a worker's scratch under a tenth of one image's im2col matrix
 	// (Im2Col's scratch per worker), so kn2row stays the low-memory
 	// algorithm on layers with few pixels and many channels (14×14×256:
-	// 8 rows would take a third of it).
+	// 8 rows would take a third of it). Small layers, whose scratch fits in
+	// L1 anyway, keep their blocks.
 	if g.col > 0 {
-		for rows > 1 && j.kn2rowScratch(rows) > g.col/10 {
+		limit := max(g.col/10, kn2rowBlock/8)
+		for rows > 1 && j.kn2rowScratch(rows) > limit {
 			rows--
 		}
 	}
