@@ -32,7 +32,8 @@ func MatrixFamily(source string, a adapter.Strided) (Family, error) {
 	r, c := l.Rows, l.Cols
 	col := l.Order() == adapter.ColMajor
 	shape := fmt.Sprintf("%dx%d", r, c)
-	desc := fmt.Sprintf("A the %d×%d matrix of %s (%v)", r, c, source, l)
+	// Both docs end in desc, which layoutbench -list cuts off.
+	desc := fmt.Sprintf("A the %d×%d matrix of %s; %v", r, c, source, l)
 	key := "a=general"
 	switch l.Order() {
 	case adapter.RowMajor:
@@ -54,7 +55,7 @@ func MatrixFamily(source string, a adapter.Strided) (Family, error) {
 	gemm := Workload{
 		Name:       "npy/gemm",
 		Key:        "op=gemm/" + key,
-		Doc:        fmt.Sprintf("C = A·B, %s, B a random row-major %d×k matrix", desc, c),
+		Doc:        "C = A·B, B a random row-major cols×k matrix, " + desc,
 		Unit:       "k",
 		Sizes:      []int{64},
 		QuickSizes: []int{16},
@@ -65,9 +66,9 @@ func MatrixFamily(source string, a adapter.Strided) (Family, error) {
 	if col {
 		sigs["trans"] = "A=view B=view C=direct"
 		gemv.Choices = append(gemv.Choices, Choice{Name: "trans", Key: "plan=trans",
-			Doc: "Dgemv(T) on A's stored data; nothing copied", Setup: matrixGemvSetup(a, "trans")})
+			Doc: "Dgemv(T) on the stored data of a column-major A; nothing copied", Setup: matrixGemvSetup(a, "trans")})
 		gemm.Choices = append(gemm.Choices, Choice{Name: "trans", Key: "plan=trans",
-			Doc: "Dgemm(T, N) on A's stored data; nothing copied", Setup: matrixGemmSetup(a, "trans", nil)})
+			Doc: "Dgemm(T, N) on the stored data of a column-major A; nothing copied", Setup: matrixGemmSetup(a, "trans", nil)})
 	}
 	gemv.Choices = append(gemv.Choices,
 		Choice{Name: "copy", Key: "plan=copy", Doc: "copy A to row-major (a reader into mat.Dense), then Dgemv(N)", Setup: matrixGemvSetup(a, "copy")},

@@ -21,8 +21,9 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	offset := fs.Int("offset", 0, "offset of element (0, 0) from the buffer's start, in the strides' unit")
 	elements := fs.Bool("elements", false, "strides and offset are in elements, not bytes")
 	length := fs.Int("len", 0, "the buffer's length in elements (default: just long enough)")
+	npyPath := fs.String("npy", "", "explain the matrix of `FILE.npy` (float64 or float32, 1-D or 2-D) instead: its header gives the layout")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: layoutbench explain -shape R,C -strides S0,S1 [flags]\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: layoutbench explain -shape R,C -strides S0,S1 [flags]\n       layoutbench explain -npy FILE.npy\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -34,8 +35,20 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usagef("explain: unexpected argument %q", fs.Arg(0))
 	}
+	if *npyPath != "" {
+		var others []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name != "npy" {
+				others = append(others, "-"+f.Name)
+			}
+		})
+		if len(others) > 0 {
+			return usagef("explain: -npy and %s: choose one (the file's header gives shape, strides and item size)", strings.Join(others, ", "))
+		}
+		return explainNpy(stdout, *npyPath)
+	}
 	if *shape == "" || *strides == "" {
-		return usagef("explain: -shape and -strides are required")
+		return usagef("explain: -shape and -strides are required (or -npy FILE.npy)")
 	}
 	sh, err := parseTuple(*shape)
 	if err != nil {
@@ -71,6 +84,31 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 		Len:      *length,
 	}
 	return bench.Explain(stdout, op)
+}
+
+// explainNpy explains the matrix of the .npy file at path, of either
+// float width, as Open lays it out.
+func explainNpy(w io.Writer, path string) error {
+	f, err := openNpy(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	op := bench.Operand{Source: npySource(path, f), ItemSize: f.Header().ItemSize()}
+	if op.ItemSize == 4 {
+		s, err := f.Strided32()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		op.Layout, op.Len = s.Layout, len(s.Data)
+	} else {
+		s, err := f.Strided()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		op.Layout, op.Len = s.Layout, len(s.Data)
+	}
+	return bench.Explain(w, op)
 }
 
 // parseTuple reads integers in NumPy-ish forms: "6,8", "(6, 8)", "[6 8]",

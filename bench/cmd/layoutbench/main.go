@@ -2,23 +2,28 @@
 // layouts and plans cost for matrix workloads — traversal, GEMM, GEMV,
 // general strided operands, batched small GEMMs, convolution, and the
 // backends themselves — and recommends a choice for each workload and size,
-// derived from its own measurements.
+// derived from its own measurements. Given a .npy file, it measures GEMV and
+// GEMM on the user's own matrix instead.
 //
 // Usage:
 //
 //	layoutbench [flags]                 measure and print a table
+//	layoutbench -npy FILE.npy [flags]   measure on the file's matrix
 //	layoutbench explain [flags]         explain one operand's layout
+//	layoutbench explain -npy FILE.npy   explain a file's matrix
 //
 // Flags of the measurement:
 //
 //	-quick              small sizes, few short samples (well under a minute)
-//	-workloads LIST     families or workloads, comma-separated (default all)
+//	-workloads LIST     families or workloads, comma-separated (default all;
+//	                    with -npy, the npy family only)
 //	-sizes LIST         sizes for every workload ("64,256"), or per family or
 //	                    workload ("gemm=64,256;conv=8")
 //	-threads N          GOMAXPROCS, and OpenBLAS's threads with -tags netlib
 //	-backend NAME       the backend for every family but backend (gonum, netlib)
 //	-reps N             timed samples per measurement (default 5, quick 3)
 //	-mintime D          least duration of one sample (default 20ms, quick 3ms)
+//	-npy FILE.npy       measure the npy family on the file's float64 matrix
 //	-json               print JSON instead of the table
 //	-markdown           print Markdown (a recommendations table) instead
 //	-plot FILE.png      also draw throughput against size, a panel per workload
@@ -30,13 +35,28 @@
 // -tags netlib, OpenBLAS is registered and becomes the default backend, and
 // the backend family compares it with pure Go.
 //
+// The npy family exists only with -npy: the file is opened with package
+// adapter/npy (memory-mapped, C or Fortran order, 1-D as n×1) and its matrix
+// A measured as stored. npy/gemv computes y = A·x at A's own shape
+// (m=ROWSxCOLS; -sizes does not apply); npy/gemm computes C = A·B with B a
+// random row-major cols×k matrix, k from -sizes (default 64, quick 16).
+// Their choices are auto (blasbridge on A as it is), copy (A copied to
+// row-major first, as a reader into mat.Dense does: the naive choice) and,
+// for Fortran order, trans (the trans flag on the stored data). The
+// measurement takes float64 files; explain takes float32 too.
+//
 // Explain:
 //
 //	layoutbench explain -shape 6,8 -strides 8,48 [-itemsize 8] [-offset 0] [-elements] [-len N]
+//	layoutbench explain -npy FILE.npy
 //
 // prints the classification, the BLAS view and flag, whether anything must
 // be copied, blasbridge's plans, and the byte offsets of the first elements.
 // Strides and offset are in bytes, as NumPy gives them, unless -elements.
+// With -npy the file's header gives shape, strides and item size (so -npy
+// excludes the other flags), the data's start is offset 0, and the first
+// line names the file, its dtype, order and shape, and whether Open had to
+// copy the data (big-endian or unaligned) rather than map it.
 package main
 
 import (

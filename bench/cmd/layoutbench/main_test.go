@@ -9,9 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/bench"
 )
 
@@ -181,10 +184,20 @@ func TestRunHelpAndList(t *testing.T) {
 	if err := run(context.Background(), []string{"-list"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range bench.WorkloadNames() {
+	for _, w := range append(bench.WorkloadNames(), "npy/gemv", "npy/gemm", "only with -npy FILE.npy") {
 		if !strings.Contains(out.String(), w) {
 			t.Errorf("-list lacks %s", w)
 		}
+	}
+	if !strings.Contains(errOut.String(), "-npy FILE.npy") {
+		t.Errorf("-h: usage lacks -npy:\n%s", errOut.String())
+	}
+	errOut.Reset()
+	if err := run(context.Background(), []string{"explain", "-h"}, &out, &errOut); err != nil {
+		t.Errorf("explain -h: %v", err)
+	}
+	if !strings.Contains(errOut.String(), "explain -npy FILE.npy") || !strings.Contains(errOut.String(), "-npy FILE.npy") {
+		t.Errorf("explain -h: usage lacks -npy:\n%s", errOut.String())
 	}
 }
 
@@ -248,5 +261,275 @@ func TestParseSizes(t *testing.T) {
 	}
 	if got, err := parseSizes(""); err != nil || got != nil {
 		t.Errorf("empty: got %v, %v", got, err)
+	}
+}
+
+// writeNpy writes s to name in a temporary directory with npy.Write, in
+// s's own order, and returns the path.
+func writeNpy(t *testing.T, name string, s adapter.Strided) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := npy.Write(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// seq returns 1, 2, …, n.
+func seq(n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = float64(i + 1)
+	}
+	return s
+}
+
+// TestRunNpy runs the command end to end on a Fortran-order and a C-order
+// file and checks the JSON: only the npy family, every choice of npy/gemv
+// and npy/gemm measured, a recommendation for each. Nothing about timing.
+func TestRunNpy(t *testing.T) {
+	for i, test := range []struct {
+		name     string
+		s        adapter.Strided
+		gemvSize string
+		choices  []string
+	}{
+		{"fortran.npy", adapter.Strided{Data: seq(24), Layout: adapter.Layout{Rows: 6, Cols: 4, RowStride: 1, ColStride: 6}}, "m=6x4", []string{"trans", "copy", "auto"}},
+		{"c.npy", adapter.Strided{Data: seq(15), Layout: adapter.Layout{Rows: 5, Cols: 3, RowStride: 3, ColStride: 1}}, "m=5x3", []string{"copy", "auto"}},
+	} {
+		path := writeNpy(t, test.name, test.s)
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{"-quick", "-npy", path, "-json", "-sizes", "4", "-reps", "1", "-mintime", "1us"}, &out, &errOut)
+		if err != nil {
+			t.Fatalf("test %d: %v\n%s", i, err, errOut.String())
+		}
+		var r bench.Report
+		if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+			t.Fatalf("test %d: %v\n%s", i, err, out.String())
+		}
+		got := map[string][]string{}
+		for _, m := range r.Measurements {
+			if m.Family != "npy" {
+				t.Errorf("test %d: measured %s without -workloads", i, m.Workload)
+			}
+			got[m.Workload+" "+m.SizeLabel] = append(got[m.Workload+" "+m.SizeLabel], m.Choice)
+		}
+		var recs []string
+		for _, rec := range r.Recommendations {
+			if rec.Choice == "" || rec.Reason == "" {
+				t.Errorf("test %d: %s %s: empty recommendation", i, rec.Workload, rec.SizeLabel)
+			}
+			recs = append(recs, rec.Workload+" "+rec.SizeLabel)
+		}
+		want := []string{"npy/gemv " + test.gemvSize, "npy/gemm k=4"}
+		if !slices.Equal(recs, want) {
+			t.Errorf("test %d: got recommendations for %v, want %v", i, recs, want)
+		}
+		for _, w := range want {
+			if !slices.Equal(got[w], test.choices) {
+				t.Errorf("test %d: %s: measured %v, want %v", i, w, got[w], test.choices)
+			}
+		}
+	}
+}
+
+// TestRunNpyTablePlot checks the table and the plot of the npy family,
+// and that -workloads adds it to other families.
+func TestRunNpyTablePlot(t *testing.T) {
+	path := writeNpy(t, "a.npy", adapter.Strided{Data: seq(12), Layout: adapter.Layout{Rows: 4, Cols: 3, RowStride: 1, ColStride: 4}})
+	plot := filepath.Join(t.TempDir(), "npy.png")
+	var out bytes.Buffer
+	args := []string{"-npy", path, "-workloads", "gemv,npy", "-sizes", "8", "-reps", "1", "-mintime", "1us", "-plot", plot}
+	if err := run(context.Background(), args, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"gemv/col — ",
+		"npy/gemv — y = A·x, A the 4×3 matrix of " + path + ": <f8, Fortran order, shape (4, 3)",
+		"col-major 4×3, ld=4 (contiguous)",
+		"→ m=4x3:", "→ k=8:", "auto (=trans)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+	f, err := os.Open(plot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.DecodeConfig(f); err != nil {
+		t.Errorf("plot: %v", err)
+	}
+}
+
+// offsets reads explain's table of byte offsets: row i holds those of
+// (i, 0), (i, 1), ….
+func offsets(t *testing.T, out string) [][]int {
+	t.Helper()
+	_, table, ok := strings.Cut(out, "byte offsets of element (i, j)")
+	if !ok {
+		t.Fatalf("no offsets table in\n%s", out)
+	}
+	var rows [][]int
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasPrefix(f[0], "i=") {
+			continue
+		}
+		var row []int
+		for _, s := range f[1:] {
+			if s == "…" {
+				break
+			}
+			v, err := strconv.Atoi(s)
+			if err != nil {
+				t.Fatalf("offset %q: %v", s, err)
+			}
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func TestExplainNpy(t *testing.T) {
+	var b32 bytes.Buffer
+	if err := npy.Write32(&b32, adapter.Strided32{Data: make([]float32, 6), Layout: adapter.Layout{Rows: 2, Cols: 3, RowStride: 3, ColStride: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	f32 := filepath.Join(t.TempDir(), "f32.npy")
+	if err := os.WriteFile(f32, b32.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, test := range []struct {
+		path       string
+		r, c, size int
+		fortran    bool
+		want       []string
+	}{
+		{writeNpy(t, "f.npy", adapter.Strided{Data: seq(40), Layout: adapter.Layout{Rows: 5, Cols: 8, RowStride: 1, ColStride: 5}}), 5, 8, 8, true, []string{
+			"<f8, Fortran order, shape (5, 8)", "mapped in place", "col-major 5×8, ld=5 (contiguous)",
+			"flag blas.Trans", "copy needed: no", "trans on the view of Aᵀ, copied 0 B"}},
+		{writeNpy(t, "c.npy", adapter.Strided{Data: seq(40), Layout: adapter.Layout{Rows: 5, Cols: 8, RowStride: 8, ColStride: 1}}), 5, 8, 8, false, []string{
+			"<f8, C order, shape (5, 8)", "row-major 5×8, ld=8 (contiguous)", "flag blas.NoTrans"}},
+		{f32, 2, 3, 4, false, []string{"<f4, C order, shape (2, 3)", "item size 4 bytes", "row-major 2×3"}},
+	} {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"explain", "-npy", test.path}, &out, &bytes.Buffer{}); err != nil {
+			t.Errorf("test %d: %v", i, err)
+			continue
+		}
+		s := out.String()
+		for _, w := range append(test.want, "operand: "+test.path+": ") {
+			if !strings.Contains(s, w) {
+				t.Errorf("test %d: output lacks %q:\n%s", i, w, s)
+			}
+		}
+		// Offsets from the data's start by the order's definition: Fortran
+		// order stores column j after j columns of r items.
+		rows := offsets(t, s)
+		if len(rows) != min(test.r, 4) {
+			t.Errorf("test %d: got %d rows of offsets, want %d", i, len(rows), min(test.r, 4))
+		}
+		for r, row := range rows {
+			if len(row) != min(test.c, 6) {
+				t.Errorf("test %d: row %d has %d offsets, want %d", i, r, len(row), min(test.c, 6))
+			}
+			for c, got := range row {
+				want := (r*test.c + c) * test.size
+				if test.fortran {
+					want = (r + c*test.r) * test.size
+				}
+				if got != want {
+					t.Errorf("test %d: offset of (%d, %d): got %d, want %d", i, r, c, got, want)
+				}
+			}
+		}
+	}
+
+	// A 1-D file is an n×1 matrix.
+	var out bytes.Buffer
+	vec := writeNpy(t, "v.npy", adapter.Strided{Data: seq(7), Layout: adapter.Layout{Rows: 7, Cols: 1, RowStride: 1, ColStride: 1}})
+	if err := run(context.Background(), []string{"explain", "-npy", vec}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "in elements: 7×1") {
+		t.Errorf("1-D file: output lacks 7×1:\n%s", out.String())
+	}
+}
+
+// npy3D writes a 2×3×4 float64 .npy file by hand (npy.Write takes
+// matrices) and returns its path.
+func npy3D(t *testing.T) string {
+	t.Helper()
+	dict := "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }"
+	pad := 64 - (10+len(dict)+1)%64
+	hdr := dict + strings.Repeat(" ", pad) + "\n"
+	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
+	b = append(b, hdr...)
+	b = append(b, make([]byte, 8*24)...)
+	path := filepath.Join(t.TempDir(), "a3.npy")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRunNpyErrors: bad files are errors naming the file and the problem
+// (exit status 1); bad combinations of flags are usage errors (exit 2).
+func TestRunNpyErrors(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.npy")
+	text := filepath.Join(dir, "notes.npy")
+	if err := os.WriteFile(text, []byte("not a .npy file at all\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var b32 bytes.Buffer
+	if err := npy.Write32(&b32, adapter.Strided32{Data: make([]float32, 4), Layout: adapter.Layout{Rows: 2, Cols: 2, RowStride: 2, ColStride: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	f32 := filepath.Join(dir, "f32.npy")
+	if err := os.WriteFile(f32, b32.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a3 := npy3D(t)
+	f64 := writeNpy(t, "a.npy", adapter.Strided{Data: seq(4), Layout: adapter.Layout{Rows: 2, Cols: 2, RowStride: 2, ColStride: 1}})
+	for i, test := range []struct {
+		args  []string
+		usage bool
+		want  []string
+	}{
+		{[]string{"-npy", missing}, false, []string{missing, "no such file"}},
+		{[]string{"explain", "-npy", missing}, false, []string{missing, "no such file"}},
+		{[]string{"-npy", text}, false, []string{text, "not a .npy file"}},
+		{[]string{"explain", "-npy", text}, false, []string{text, "not a .npy file"}},
+		{[]string{"-npy", f32}, false, []string{f32, "float32", "float64", "explain -npy"}},
+		{[]string{"-npy", a3}, false, []string{a3, "(2, 3, 4)", "3 dimensions", "reshape", "-shape"}},
+		{[]string{"explain", "-npy", a3}, false, []string{"3 dimensions"}},
+		{[]string{"explain", "-npy", f64, "-shape", "2,2"}, true, []string{"-npy and -shape", "choose one"}},
+		{[]string{"explain", "-npy", f64, "-strides", "16,8", "-itemsize", "8"}, true, []string{"-npy and -itemsize, -strides"}},
+		{[]string{"-workloads", "npy"}, true, []string{"-npy FILE.npy"}},
+		{[]string{"-sizes", "npy/gemm=8"}, true, []string{"-npy FILE.npy"}},
+		{[]string{"-npy", f64, "-sizes", "npy/gemv=8"}, true, []string{"npy/gemv", "own size"}},
+	} {
+		err := run(context.Background(), test.args, &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil {
+			t.Errorf("test %d %v: no error", i, test.args)
+			continue
+		}
+		var u usageError
+		if got := errors.As(err, &u); got != test.usage {
+			t.Errorf("test %d %v: usage error %t, want %t: %v", i, test.args, got, test.usage, err)
+		}
+		for _, w := range test.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("test %d %v: error %q lacks %q", i, test.args, err, w)
+			}
+		}
 	}
 }

@@ -8,13 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/bench"
 )
 
@@ -35,7 +38,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("layoutbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "small sizes, few short samples")
-	workloads := fs.String("workloads", "", "families or workloads, comma-separated: "+strings.Join(bench.FamilyNames(), ", ")+" (default all)")
+	workloads := fs.String("workloads", "", "families or workloads, comma-separated: "+strings.Join(bench.FamilyNames(), ", ")+", and npy with -npy (default all, or npy with -npy)")
 	sizes := fs.String("sizes", "", `sizes for every workload ("64,256") or per family or workload ("gemm=64,256;conv=8")`)
 	threads := fs.Int("threads", 0, "GOMAXPROCS, and OpenBLAS threads with -tags netlib (default: leave as is)")
 	backend := fs.String("backend", "", "backend for every family but backend (default: the active one)")
@@ -46,8 +49,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	plotFile := fs.String("plot", "", "write a PNG plot of throughput against size to `FILE.png`")
 	readme := fs.String("readme", "", "write the Markdown between the layoutbench markers of `FILE`")
 	list := fs.Bool("list", false, "list families, workloads and choices")
+	npyPath := fs.String("npy", "", "measure GEMV and GEMM on the float64 matrix of `FILE.npy` (the npy family; only it unless -workloads)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench -npy FILE.npy [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -83,6 +87,31 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var err error
 	if o.Sizes, err = parseSizes(*sizes); err != nil {
 		return usageError{err}
+	}
+	if *npyPath == "" {
+		for _, name := range append(o.Workloads, slices.Collect(maps.Keys(o.Sizes))...) {
+			if f, _, _ := strings.Cut(strings.TrimSpace(name), "/"); f == "npy" {
+				return usagef("%s: the npy family measures a file's matrix: give -npy FILE.npy", name)
+			}
+		}
+	} else {
+		f, err := openNpy(*npyPath)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		a, err := npyMatrix(*npyPath, f)
+		if err != nil {
+			return err
+		}
+		fam, err := bench.MatrixFamily(npySource(*npyPath, f), a)
+		if err != nil {
+			return err
+		}
+		o.Extra = append(o.Extra, fam)
+		if len(o.Workloads) == 0 {
+			o.Workloads = []string{fam.Name}
+		}
 	}
 	if *backend != "" {
 		old, err := bench.UseBackend(*backend)
@@ -166,13 +195,34 @@ func listWorkloads(w io.Writer) error {
 		fmt.Fprintf(&b, "%s — %s (go test -bench Benchmark%s ./bench)\n", f.Name, f.Doc, f.Bench)
 		for _, wl := range f.Workloads {
 			fmt.Fprintf(&b, "  %s — %s; sizes %v, quick %v; naive %s\n", wl.Name, wl.Doc, wl.Sizes, wl.QuickSizes, wl.Naive)
-			for _, c := range wl.Choices {
-				fmt.Fprintf(&b, "    %-14s %s\n", c.Name, c.Doc)
-			}
+			listChoices(&b, wl.Choices)
 		}
 	}
-	_, err := w.Write(b.Bytes())
+	// The npy family exists only around a file's matrix: list it as made
+	// for a column-major one, which has every choice, without the
+	// description of that matrix its workloads' docs end with.
+	f, err := bench.MatrixFamily("FILE.npy", adapter.Strided{Data: make([]float64, 4), Layout: adapter.Layout{Rows: 2, Cols: 2, RowStride: 1, ColStride: 2}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "%s — %s; only with -npy FILE.npy (go test -bench Benchmark%s ./bench -args -npy FILE.npy)\n", f.Name, f.Doc, f.Bench)
+	for _, wl := range f.Workloads {
+		doc, _, _ := strings.Cut(wl.Doc, ", A the ")
+		sizes := fmt.Sprintf("%s sizes %v, quick %v", wl.Unit, wl.Sizes, wl.QuickSizes)
+		if wl.Fixed {
+			sizes = "one size, the file's shape (" + wl.Unit + "=ROWSxCOLS)"
+		}
+		fmt.Fprintf(&b, "  %s — %s, A the file's matrix as stored; %s; naive %s\n", wl.Name, doc, sizes, wl.Naive)
+		listChoices(&b, wl.Choices)
+	}
+	_, err = w.Write(b.Bytes())
 	return err
+}
+
+func listChoices(b *bytes.Buffer, cs []bench.Choice) {
+	for _, c := range cs {
+		fmt.Fprintf(b, "    %-14s %s\n", c.Name, c.Doc)
+	}
 }
 
 func writePlot(path string, rep *bench.Report) error {
