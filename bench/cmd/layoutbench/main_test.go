@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -463,21 +465,40 @@ func TestExplainNpy(t *testing.T) {
 	}
 }
 
-// npy3D writes a 2×3×4 float64 .npy file by hand (npy.Write takes
-// matrices) and returns its path.
-func npy3D(t *testing.T) string {
+// rawNpy writes a version 1.0 .npy file by hand — for what npy.Write does
+// not make: more than two dimensions, big-endian data — and returns its
+// path.
+func rawNpy(t *testing.T, descr, shape string, data []byte) string {
 	t.Helper()
-	dict := "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3, 4), }"
+	dict := "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }"
 	pad := 64 - (10+len(dict)+1)%64
 	hdr := dict + strings.Repeat(" ", pad) + "\n"
 	b := append([]byte("\x93NUMPY\x01\x00"), byte(len(hdr)), byte(len(hdr)>>8))
-	b = append(b, hdr...)
-	b = append(b, make([]byte, 8*24)...)
-	path := filepath.Join(t.TempDir(), "a3.npy")
+	b = append(append(b, hdr...), data...)
+	path := filepath.Join(t.TempDir(), "raw.npy")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestExplainNpyCopied: big-endian data is converted on Open, and explain
+// says so.
+func TestExplainNpyCopied(t *testing.T) {
+	data := make([]byte, 8*4)
+	for k := range 4 {
+		binary.BigEndian.PutUint64(data[8*k:], math.Float64bits(float64(k)))
+	}
+	path := rawNpy(t, ">f8", "(2, 2)", data)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"explain", "-npy", path}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">f8, C order, shape (2, 2)", "copied into memory by Open (big-endian", "row-major 2×2"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }
 
 // TestRunNpyErrors: bad files are errors naming the file and the problem
@@ -497,7 +518,7 @@ func TestRunNpyErrors(t *testing.T) {
 	if err := os.WriteFile(f32, b32.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a3 := npy3D(t)
+	a3 := rawNpy(t, "<f8", "(2, 3, 4)", make([]byte, 8*24))
 	f64 := writeNpy(t, "a.npy", adapter.Strided{Data: seq(4), Layout: adapter.Layout{Rows: 2, Cols: 2, RowStride: 2, ColStride: 1}})
 	for i, test := range []struct {
 		args  []string
