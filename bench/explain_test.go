@@ -2,43 +2,13 @@ package bench
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/bench/internal/explaintest"
 	"github.com/strider-go/strider/blasbridge"
 )
-
-// offsetsTable reads the byte-offset table at the end of Explain's output:
-// row i holds the offsets of (i, 0), (i, 1), ….
-func offsetsTable(t *testing.T, out string) [][]int {
-	t.Helper()
-	_, table, ok := strings.Cut(out, "byte offsets of element (i, j)")
-	if !ok {
-		t.Fatalf("no offsets table in\n%s", out)
-	}
-	var rows [][]int
-	for _, line := range strings.Split(table, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || !strings.HasPrefix(f[0], "i=") {
-			continue
-		}
-		var row []int
-		for _, s := range f[1:] {
-			if s == "…" {
-				break
-			}
-			v, err := strconv.Atoi(s)
-			if err != nil {
-				t.Fatalf("offset %q: %v", s, err)
-			}
-			row = append(row, v)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
 
 func TestExplain(t *testing.T) {
 	// The plans depend on the backend's costs: pin pure Go.
@@ -82,7 +52,7 @@ func TestExplain(t *testing.T) {
 			}
 		}
 		// Offsets straight from NumPy's definition: offset + i*strides[0] + j*strides[1].
-		rows := offsetsTable(t, s)
+		rows := explaintest.Offsets(t, s)
 		if len(rows) != min(test.shape[0], 4) {
 			t.Errorf("test %d: got %d rows of offsets, want %d", i, len(rows), min(test.shape[0], 4))
 		}
@@ -113,7 +83,7 @@ func TestExplainOffsetMoved(t *testing.T) {
 	if s := out.String(); !strings.Contains(s, "offset moved to 40 elements (320 bytes)") {
 		t.Errorf("output lacks the moved offset:\n%s", s)
 	}
-	if rows := offsetsTable(t, out.String()); rows[0][0] != 320 || rows[1][0] != 256 {
+	if rows := explaintest.Offsets(t, out.String()); rows[0][0] != 320 || rows[1][0] != 256 {
 		t.Errorf("got offsets %v, want rows from 320 and 256", rows)
 	}
 }

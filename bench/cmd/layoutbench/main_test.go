@@ -11,13 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/bench"
+	"github.com/strider-go/strider/bench/internal/explaintest"
 )
 
 // TestRunQuickJSON runs the command end to end in -quick mode with a tiny
@@ -369,36 +369,6 @@ func TestRunNpyTablePlot(t *testing.T) {
 	}
 }
 
-// offsets reads explain's table of byte offsets: row i holds those of
-// (i, 0), (i, 1), ….
-func offsets(t *testing.T, out string) [][]int {
-	t.Helper()
-	_, table, ok := strings.Cut(out, "byte offsets of element (i, j)")
-	if !ok {
-		t.Fatalf("no offsets table in\n%s", out)
-	}
-	var rows [][]int
-	for _, line := range strings.Split(table, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || !strings.HasPrefix(f[0], "i=") {
-			continue
-		}
-		var row []int
-		for _, s := range f[1:] {
-			if s == "…" {
-				break
-			}
-			v, err := strconv.Atoi(s)
-			if err != nil {
-				t.Fatalf("offset %q: %v", s, err)
-			}
-			row = append(row, v)
-		}
-		rows = append(rows, row)
-	}
-	return rows
-}
-
 func TestExplainNpy(t *testing.T) {
 	var b32 bytes.Buffer
 	if err := npy.Write32(&b32, adapter.Strided32{Data: make([]float32, 6), Layout: adapter.Layout{Rows: 2, Cols: 3, RowStride: 3, ColStride: 1}}); err != nil {
@@ -434,7 +404,7 @@ func TestExplainNpy(t *testing.T) {
 		}
 		// Offsets from the data's start by the order's definition: Fortran
 		// order stores column j after j columns of r items.
-		rows := offsets(t, s)
+		rows := explaintest.Offsets(t, s)
 		if len(rows) != min(test.r, 4) {
 			t.Errorf("test %d: got %d rows of offsets, want %d", i, len(rows), min(test.r, 4))
 		}
