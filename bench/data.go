@@ -98,3 +98,20 @@ func equivalent(sigs map[string]string, sig string) string {
 	}
 	return ""
 }
+
+// autoGemm sets cs up to run blasbridge.Gemm(1, a, b, 0, c): the plan strider
+// picks, what it copies, and the fixed choice (by signature in sigs) it
+// amounts to.
+func autoGemm(cs *Case, sigs map[string]string, a, b, c adapter.Strided) error {
+	p, err := blasbridge.PlanGemm(a.Layout, b.Layout, c.Layout)
+	if err != nil {
+		return err
+	}
+	cs.Plan, cs.Copied = p.String(), int64(p.CopiedBytes)
+	cs.Equivalent = equivalent(sigs, planSig(p))
+	cs.Run = func() error {
+		_, err := blasbridge.Gemm(1, a, b, 0, c)
+		return err
+	}
+	return nil
+}

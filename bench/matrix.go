@@ -180,17 +180,9 @@ func matrixGemmSetup(a adapter.Strided, choice string, sigs map[string]string) f
 				return nil
 			}
 		default:
-			bs := adapter.Strided{Data: b, Layout: rowLayout(c, k)}
-			cst := adapter.Strided{Data: out, Layout: rowLayout(r, k)}
-			p, err := blasbridge.PlanGemm(a.Layout, bs.Layout, cst.Layout)
+			err := autoGemm(cs, sigs, a, adapter.Strided{Data: b, Layout: rowLayout(c, k)}, adapter.Strided{Data: out, Layout: rowLayout(r, k)})
 			if err != nil {
 				return nil, err
-			}
-			cs.Plan, cs.Copied = p.String(), int64(p.CopiedBytes)
-			cs.Equivalent = equivalent(sigs, planSig(p))
-			cs.Run = func() error {
-				_, err := blasbridge.Gemm(1, a, bs, 0, cst)
-				return err
 			}
 		}
 		return cs, nil

@@ -87,18 +87,10 @@ func stridedSetup(name, choice string, sigs map[string]string) func(n int) (*Cas
 				return nil
 			}
 		default:
-			as := adapter.Strided{Data: a, Layout: al}
-			bs := adapter.Strided{Data: b, Layout: rowLayout(n, n)}
-			cst := adapter.Strided{Data: c, Layout: rowLayout(n, n)}
-			p, err := blasbridge.PlanGemm(al, bs.Layout, cst.Layout)
+			err := autoGemm(cs, sigs, adapter.Strided{Data: a, Layout: al},
+				adapter.Strided{Data: b, Layout: rowLayout(n, n)}, adapter.Strided{Data: c, Layout: rowLayout(n, n)})
 			if err != nil {
 				return nil, err
-			}
-			cs.Plan, cs.Copied = p.String(), int64(p.CopiedBytes)
-			cs.Equivalent = equivalent(sigs, planSig(p))
-			cs.Run = func() error {
-				_, err := blasbridge.Gemm(1, as, bs, 0, cst)
-				return err
 			}
 		}
 		return cs, nil
