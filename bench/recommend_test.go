@@ -76,6 +76,7 @@ func TestRecommendPlanner(t *testing.T) {
 	}{
 		{"transout", "", 5.1e6, true, "transout"}, // picks the fastest fixed choice
 		{"pack", "", 8.1e6, false, "pack"},        // picks a choice measured 1.6× slower
+		{"pack", "", 4.8e6, true, "pack"},         // the fixed pack is slower, but strider runs it faster than the best
 		{"", "some plan", 5.1e6, true, "some plan"},
 		{"", "some plan", 9e6, false, "some plan"},
 	} {
