@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/strider-go/strider/blasbridge"
 )
 
 // refConvNCHW is the test's own reference, independent of the package: it
@@ -560,4 +562,46 @@ func TestConv2DScratch(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestConv2DAutoRule pins what Auto picks on the benchmarked layers, from
+// the figures BenchmarkConv2D measured (see the comments in auto): per-tap
+// GEMMs, except im2col where the patch matrix is small — on OpenBLAS in
+// both formats, on Gonum's BLAS in NCHW — and im2col for 3×3 kernels over
+// fewer than four channels.
+func TestConv2DAutoRule(t *testing.T) {
+	gonum := blasbridge.Gonum
+	openblas := blasbridge.Backend{Name: "openblas-like", SingleThreaded: func() func() { return func() {} }}
+	for _, tc := range []struct {
+		layer  string
+		format Format
+		be     *blasbridge.Backend
+		want   Algorithm
+	}{
+		{"56x64-3x3", NCHW, &gonum, BatchedGEMM},
+		{"56x64-3x3", NHWC, &gonum, BatchedGEMM},
+		{"14x256-3x3", NCHW, &gonum, Im2Col},
+		{"14x256-3x3", NHWC, &gonum, BatchedGEMM},
+		{"56x64-1x1-f256", NCHW, &gonum, BatchedGEMM},
+		{"56x64-3x3", NCHW, &openblas, BatchedGEMM},
+		{"56x64-3x3", NHWC, &openblas, BatchedGEMM},
+		{"14x256-3x3", NCHW, &openblas, Im2Col},
+		{"14x256-3x3", NHWC, &openblas, Im2Col},
+		{"56x64-1x1-f256", NHWC, &openblas, BatchedGEMM},
+	} {
+		var p Conv2D
+		for _, l := range convBenchLayers {
+			if l.name == tc.layer {
+				p = l.p
+			}
+		}
+		p.Format = tc.format
+		g, err := p.geometry()
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, g.auto(tc.be), "%s %v on %s", tc.layer, tc.format, tc.be.Name)
+	}
+	rgb := Conv2D{N: 1, C: 3, H: 32, W: 32, F: 8, KH: 3, KW: 3}
+	g, err := rgb.geometry()
+	require.NoError(t, err)
+	assert.Equal(t, Im2Col, g.auto(&gonum), "3 channels")
 }
