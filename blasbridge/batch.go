@@ -221,8 +221,10 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 	if err := checkItemsDisjoint(c.l, count, c.stride, c.lo, c.hi); err != nil {
 		return BatchPlan{}, err
 	}
-	aliased := rangesOverlap(c.data, c.lo, c.hi, a.data, a.lo, a.hi) ||
-		rangesOverlap(c.data, c.lo, c.hi, b.data, b.lo, b.hi)
+	// Conservative, like overlap: the address ranges of all items (checked
+	// to lie inside their data above) intersect.
+	cr := c.data[c.lo : c.hi+1]
+	aliased := bounds.SlicesOverlap(cr, a.data[a.lo:a.hi+1]) || bounds.SlicesOverlap(cr, b.data[b.lo:b.hi+1])
 
 	var zero T
 	size := int(unsafe.Sizeof(zero))
@@ -473,18 +475,6 @@ func firstSharedAddress(c adapter.Layout, count, stride, lo, hi int) (int, int) 
 		}
 	}
 	return -1, -1
-}
-
-// rangesOverlap reports whether the address ranges [lo1, hi1] of d1 and
-// [lo2, hi2] of d2 intersect: conservative, like overlap.
-func rangesOverlap[T float](d1 []T, lo1, hi1 int, d2 []T, lo2, hi2 int) bool {
-	var zero T
-	size := unsafe.Sizeof(zero)
-	b1 := uintptr(unsafe.Pointer(unsafe.SliceData(d1)))
-	b2 := uintptr(unsafe.Pointer(unsafe.SliceData(d2)))
-	s1, e1 := b1+uintptr(lo1)*size, b1+uintptr(hi1)*size+size-1
-	s2, e2 := b2+uintptr(lo2)*size, b2+uintptr(hi2)*size+size-1
-	return s1 <= e2 && s2 <= e1
 }
 
 // Output modes of a batch job.
