@@ -290,17 +290,14 @@ func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
 	if g.c < 4 && g.taps > 1 {
 		return Im2Col // too few channels for a GEMM per tap
 	}
-	// On OpenBLAS one GEMM per image beat per-tap GEMMs when the patch
-	// matrix is small (8×256×14×14, 3×3: 30 ms against 35 ms); kn2row won at
-	// 8×64×56×56 (29–32 ms against 37–47 ms). BenchmarkConv2D, -tags netlib.
-	if be.SingleThreaded != nil && g.taps > 1 && g.col <= 1<<19 {
-		return Im2Col
-	}
-	// On Gonum's BLAS the same held for NCHW (8×256×14×14, 3×3: 128 ms
-	// against 144 ms in float64, 78 against 109 in float32), where each tap
-	// GEMM is F×(a few output rows)×C; in NHWC per-tap GEMMs still won (110
-	// against 122 ms, 58 against 68).
-	if be.GoBLAS() && !g.nhwc && g.taps > 1 && g.col <= 1<<19 {
+	// One GEMM per image beats per-tap GEMMs when the patch matrix is small
+	// (8×256×14×14, 3×3), whose tap GEMMs are F×(a few output rows)×C; kn2row
+	// wins at 8×64×56×56. BenchmarkConv2D: on OpenBLAS in both formats (14×14:
+	// float64 28–34 ms against 38–44 ms); on Gonum's BLAS in NCHW only (128 against
+	// 144 ms in float64, 78 against 109 in float32; NHWC per-tap GEMMs still
+	// won, 110 against 122 ms).
+	smallPatch := g.taps > 1 && g.col <= 1<<19
+	if smallPatch && (be.SingleThreaded != nil || !g.nhwc) {
 		return Im2Col
 	}
 	return BatchedGEMM

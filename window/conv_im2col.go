@@ -22,16 +22,7 @@ func (j *convJob[T]) im2colNCHW(ws *convWorkspace[T], n int) {
 						clear(out)
 						continue
 					}
-					xr := xc[ih*g.w : (ih+1)*g.w]
-					iw := kw*g.dw - g.pw
-					for ow := range out {
-						if iw >= 0 && iw < g.w {
-							out[ow] = xr[iw]
-						} else {
-							out[ow] = 0
-						}
-						iw += g.sw
-					}
+					gatherRow(out, xc[ih*g.w:(ih+1)*g.w], kw*g.dw-g.pw, g.sw)
 				}
 			}
 		}
@@ -64,4 +55,17 @@ func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
 		}
 	}
 	j.gm.nn(p, g.f, g.patch, col, g.patch, j.w, g.f, 0, j.y[n*p*g.f:], g.f)
+}
+
+// gatherRow sets out[o] = xr[iw + o·sw], zero where that index falls
+// outside xr (the zero padding): one row of a padded, strided input tap.
+func gatherRow[T convFloat](out, xr []T, iw, sw int) {
+	for o := range out {
+		if iw >= 0 && iw < len(xr) {
+			out[o] = xr[iw]
+		} else {
+			out[o] = 0
+		}
+		iw += sw
+	}
 }

@@ -223,16 +223,7 @@ func (j *convJob[T]) kn2rowNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 						clear(row)
 						continue
 					}
-					xr := xc[ih*g.w : (ih+1)*g.w]
-					iw := kw*g.dw - g.pw
-					for o := range row {
-						if iw >= 0 && iw < g.w {
-							row[o] = xr[iw]
-						} else {
-							row[o] = 0
-						}
-						iw += g.sw
-					}
+					gatherRow(row, xc[ih*g.w:(ih+1)*g.w], kw*g.dw-g.pw, g.sw)
 				}
 			}
 		}
