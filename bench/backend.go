@@ -36,14 +36,8 @@ func backendFamily() Family {
 
 func backendSetup(be blasbridge.Backend, tA, tB bool) func(n int) (*Case, error) {
 	return func(n int) (*Case, error) {
-		a, b, c := randSlice(1, n*n), randSlice(2, n*n), make([]float64, n*n)
-		return &Case{
-			Run: func() error {
-				be.Float64.Dgemm(flag(tA), flag(tB), n, n, n, 1, a, n, b, n, 0, c, n)
-				return nil
-			},
-			Flops:  2 * float64(n) * float64(n) * float64(n),
-			Result: func() []float64 { return c },
-		}, nil
+		cs, c := dgemmCase(be, tA, tB, n)
+		cs.Result = func() []float64 { return c }
+		return cs, nil
 	}
 }

@@ -93,16 +93,24 @@ func gemmWorkload(layout, doc, naive string, fixed []gemmChoice) Workload {
 
 func gemmFlagsSetup(tA, tB bool) func(n int) (*Case, error) {
 	return func(n int) (*Case, error) {
-		be := blasbridge.Active()
-		a, b, c := randSlice(1, n*n), randSlice(2, n*n), make([]float64, n*n)
-		return &Case{
-			Run: func() error {
-				be.Float64.Dgemm(flag(tA), flag(tB), n, n, n, 1, a, n, b, n, 0, c, n)
-				return nil
-			},
-			Flops: 2 * float64(n) * float64(n) * float64(n),
-		}, nil
+		// Each flag combination computes a different product: no Result
+		// to compare.
+		cs, _ := dgemmCase(blasbridge.Active(), tA, tB, n)
+		return cs, nil
 	}
+}
+
+// dgemmCase runs the backend's Dgemm with flags (tA, tB) on n×n operands
+// and returns the case and its output.
+func dgemmCase(be blasbridge.Backend, tA, tB bool, n int) (*Case, []float64) {
+	a, b, c := randSlice(1, n*n), randSlice(2, n*n), make([]float64, n*n)
+	return &Case{
+		Run: func() error {
+			be.Float64.Dgemm(flag(tA), flag(tB), n, n, n, 1, a, n, b, n, 0, c, n)
+			return nil
+		},
+		Flops: 2 * float64(n) * float64(n) * float64(n),
+	}, c
 }
 
 // gemmSetup returns the setup of one choice of the workload with the given
