@@ -19,7 +19,8 @@ var (
 	ErrOutOfBounds = errors.New("strider: layout reaches outside the buffer")
 	ErrOverflow    = errors.New("strider: layout arithmetic overflows int")
 	ErrMisaligned  = errors.New("strider: byte stride or offset not a multiple of the item size")
-	ErrRank        = errors.New("strider: shape is not 2-D")
+	ErrRank        = errors.New("strider: wrong number of dimensions")
+	ErrShape       = errors.New("strider: shapes do not match")
 	ErrItemSize    = errors.New("strider: non-positive item size")
 )
 
