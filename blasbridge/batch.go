@@ -203,44 +203,70 @@ func (o *batchOperand[T]) check(name string, count int) error {
 }
 
 func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c batchOperand[T], count int) (BatchPlan, error) {
+	bp, panel, aliased, err := planBatched(be, &a, &b, &c, count, beta != 0, true)
+	if err != nil {
+		return BatchPlan{}, err
+	}
+	m, n, k := a.l.Rows, b.l.Cols, a.l.Cols
+	if bp.Folded {
+		// The item shape, not the folded GEMM's.
+		m, n, k = bp.M, bp.N, bp.K
+		if panel == panelRows {
+			m /= count
+		} else {
+			n /= count
+		}
+	}
+	runBatched(be, &bp, panel, alpha, a, b, beta, c, count, aliased, m, n, k)
+	return bp, nil
+}
+
+// planBatched validates a batch and plans it: folded into one GEMM (a, b
+// and c are then replaced by the folded operands), or one plan for every
+// item. With checkData unset it trusts the operands to lie in their
+// buffers and not to overlap C, for planning without data.
+func planBatched[T float](be *Backend, a, b, c *batchOperand[T], count int, betaNonZero, checkData bool) (bp BatchPlan, panel int, aliased bool, err error) {
 	if count <= 0 {
-		return BatchPlan{}, fmt.Errorf("%w: count %d", ErrBatch, count)
+		return BatchPlan{}, 0, false, fmt.Errorf("%w: count %d", ErrBatch, count)
 	}
-	if err := a.check("A", count); err != nil {
-		return BatchPlan{}, err
-	}
-	if err := b.check("B", count); err != nil {
-		return BatchPlan{}, err
-	}
-	if err := c.check("C", count); err != nil {
-		return BatchPlan{}, err
+	if checkData {
+		if err := a.check("A", count); err != nil {
+			return BatchPlan{}, 0, false, err
+		}
+		if err := b.check("B", count); err != nil {
+			return BatchPlan{}, 0, false, err
+		}
+		if err := c.check("C", count); err != nil {
+			return BatchPlan{}, 0, false, err
+		}
 	}
 	if err := checkGemm(a.l, b.l, c.l); err != nil {
-		return BatchPlan{}, err
+		return BatchPlan{}, 0, false, err
 	}
-	if err := checkItemsDisjoint(c.l, count, c.stride, c.lo, c.hi); err != nil {
-		return BatchPlan{}, err
+	if checkData {
+		if err := checkItemsDisjoint(c.l, count, c.stride, c.lo, c.hi); err != nil {
+			return BatchPlan{}, 0, false, err
+		}
+		// Conservative, like overlap: the address ranges of all items
+		// (checked to lie inside their data above) intersect.
+		cr := c.data[c.lo : c.hi+1]
+		aliased = bounds.SlicesOverlap(cr, a.data[a.lo:a.hi+1]) || bounds.SlicesOverlap(cr, b.data[b.lo:b.hi+1])
 	}
-	// Conservative, like overlap: the address ranges of all items (checked
-	// to lie inside their data above) intersect.
-	cr := c.data[c.lo : c.hi+1]
-	aliased := bounds.SlicesOverlap(cr, a.data[a.lo:a.hi+1]) || bounds.SlicesOverlap(cr, b.data[b.lo:b.hi+1])
 
 	var zero T
 	size := int(unsafe.Sizeof(zero))
-	betaNonZero := beta != 0
 	m, n, k := a.l.Rows, b.l.Cols, a.l.Cols
 
-	bp := BatchPlan{Count: count, Workers: 1}
-	panel := panelNone
-	if p, fa, fb, fc, axis, ok := fold(be, a, b, c, count, size, betaNonZero, aliased); ok {
+	bp = BatchPlan{Count: count, Workers: 1}
+	panel = panelNone
+	if p, fa, fb, fc, axis, ok := fold(be, *a, *b, *c, count, size, betaNonZero, aliased); ok {
 		bp.Plan, bp.Folded = p, true
-		a, b, c = fa, fb, fc
+		*a, *b, *c = fa, fb, fc
 		panel = axis
 	} else {
 		p, err := planGemm(be, a.l, b.l, c.l, size, betaNonZero, aliased)
 		if err != nil {
-			return BatchPlan{}, err
+			return BatchPlan{}, 0, false, err
 		}
 		bp.Plan = p
 		// Per item as planned, except that a broadcast operand is packed once.
@@ -253,7 +279,12 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 		}
 		bp.CopiedBytes = copies
 	}
+	return bp, panel, aliased, nil
+}
 
+// runBatched runs a planned batch of count items of m×k · k×n, and sets the
+// plan's Workers.
+func runBatched[T float](be *Backend, bp *BatchPlan, panel int, alpha T, a, b batchOperand[T], beta T, c batchOperand[T], count int, aliased bool, m, n, k int) {
 	j := getJob[T]()
 	j.setup(be, &bp.Plan, m, n, k, alpha, a, b, beta, c, count, aliased, panel)
 	if j.count > 1 {
@@ -267,7 +298,6 @@ func gemmBatched[T float](be *Backend, alpha T, a, b batchOperand[T], beta T, c 
 	}
 	j.execute(bp.Workers - 1)
 	putJob(j)
-	return bp, nil
 }
 
 // schedule returns how many items are claimed at once (in a folded batch,

@@ -10,7 +10,7 @@ import (
 	"github.com/strider-go/strider/adapter"
 )
 
-type float interface{ float32 | float64 }
+type float interface{ ~float32 | ~float64 }
 
 // Gemm computes C = alpha·A·B + beta·C for operands in any layouts, following
 // the plan PlanGemm describes (with beta and overlaps taken into account),
