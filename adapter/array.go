@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/strider-go/strider/internal/bounds"
 )
@@ -122,8 +123,8 @@ func (a Array[T]) Check() error {
 			return fmt.Errorf("%w: shape %v", ErrDims, a.Shape)
 		}
 	}
-	if a.Size() == 0 {
-		return nil
+	if slices.Contains(a.Shape, 0) {
+		return nil // no elements (Size may wrap for huge shapes; this does not)
 	}
 	lo, hi, err := bounds.ExtentN(a.Shape, a.Strides, a.Offset)
 	if err != nil {
@@ -171,7 +172,7 @@ func (a Array[T]) Index(idx ...int) int {
 	}
 	off := a.Offset
 	for k, i := range idx {
-		if uint(i) >= uint(a.Shape[k]) {
+		if i < 0 || i >= a.Shape[k] {
 			panic(ErrIndex)
 		}
 		off += i * a.Strides[k]
@@ -239,18 +240,21 @@ func (a Array[T]) Permute(axes ...int) Array[T] {
 	if len(axes) != r || len(a.Strides) != r {
 		panic(fmt.Errorf("%w: Permute: %d axes for a rank-%d array", ErrIndex, len(axes), r))
 	}
+	bad := func() { // a copy, so that axes does not escape on the good path
+		panic(fmt.Errorf("%w: Permute%v is not a permutation of %d axes", ErrIndex, slices.Clone(axes), r))
+	}
 	v := a.header(r)
 	var seen uint64
 	for k, ax := range axes {
 		if ax < 0 || ax >= r || (ax < 64 && seen&(1<<ax) != 0) {
-			panic(fmt.Errorf("%w: Permute%v is not a permutation of %d axes", ErrIndex, axes, r))
+			bad()
 		}
 		if ax < 64 {
 			seen |= 1 << ax
 		} else {
 			for _, other := range axes[:k] {
 				if other == ax {
-					panic(fmt.Errorf("%w: Permute%v is not a permutation of %d axes", ErrIndex, axes, r))
+					bad()
 				}
 			}
 		}
@@ -273,7 +277,10 @@ func (a Array[T]) Slice(axis, lo, hi, step int) Array[T] {
 	v := a.header(len(a.Shape))
 	copy(v.Shape, a.Shape)
 	copy(v.Strides, a.Strides)
-	v.Shape[axis] = (hi - lo + step - 1) / step
+	v.Shape[axis] = 0
+	if hi > lo {
+		v.Shape[axis] = (hi-lo-1)/step + 1 // no overflow for any step
+	}
 	if v.Shape[axis] > 0 {
 		v.Offset += lo * a.Strides[axis]
 	}
@@ -328,14 +335,18 @@ func (a Array[T]) BroadcastTo(shape ...int) (Array[T], error) {
 		return Array[T]{}, fmt.Errorf("%w: %d strides for shape %v", ErrRank, len(a.Strides), a.Shape)
 	}
 	r := len(shape)
+	// Errors format a copy, so that shape does not escape on the good path.
+	bad := func(err error, format string, args ...any) (Array[T], error) {
+		return Array[T]{}, fmt.Errorf("%w: "+format, append([]any{err}, args...)...)
+	}
 	if len(a.Shape) > r {
-		return Array[T]{}, fmt.Errorf("%w: cannot broadcast shape %v to %v", ErrShape, a.Shape, shape)
+		return bad(ErrShape, "cannot broadcast shape %v to %v", a.Shape, slices.Clone(shape))
 	}
 	v := a.header(r)
 	lead := r - len(a.Shape)
 	for k, n := range shape {
 		if n < 0 {
-			return Array[T]{}, fmt.Errorf("%w: shape %v", ErrDims, shape)
+			return bad(ErrDims, "shape %v", slices.Clone(shape))
 		}
 		v.Shape[k] = n
 		if k < lead {
@@ -348,7 +359,7 @@ func (a Array[T]) BroadcastTo(shape ...int) (Array[T], error) {
 		case m == 1:
 			v.Strides[k] = 0
 		default:
-			return Array[T]{}, fmt.Errorf("%w: cannot broadcast shape %v to %v (axis %d: %d to %d)", ErrShape, a.Shape, shape, k, m, n)
+			return bad(ErrShape, "cannot broadcast shape %v to %v (axis %d: %d to %d)", a.Shape, slices.Clone(shape), k, m, n)
 		}
 	}
 	return v, nil

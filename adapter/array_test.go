@@ -830,8 +830,6 @@ func TestArrayCheckLiteral(t *testing.T) {
 // TestArrayCheckSizeWraps: an array whose element count overflows int is
 // not empty, so Check must look at its extent.
 func TestArrayCheckSizeWraps(t *testing.T) {
-	t.Skip("bug: Array.Check returns nil when Size() wraps to 0 in int (shape [1<<32, 1<<32], strides [0, 0]), " +
-		"though the elements lie outside Data; Check takes Size() == 0 to mean empty")
 	for i, test := range []adapter.Array[float64]{
 		// 2^32 · 2^32 elements wrap to 0 in int: the array is not empty.
 		{Data: nil, Shape: []int{1 << 32, 1 << 32}, Strides: []int{0, 0}, Offset: 5},
@@ -986,8 +984,6 @@ func TestArraySliceSteps(t *testing.T) {
 // TestArraySliceHugeStep: steps near MaxInt are legal (NumPy's
 // a[0:2:2**63-1] is the one element a[0]).
 func TestArraySliceHugeStep(t *testing.T) {
-	t.Skip("bug: Slice(0, 0, 2, math.MaxInt) on a length-6 axis gives Shape[0] == -1, want 1: " +
-		"(hi - lo + step - 1) / step overflows")
 	testSliceSteps(t, []int{1 << 62, math.MaxInt - 1, math.MaxInt})
 }
 
@@ -1135,8 +1131,6 @@ func TestArrayAllocs(t *testing.T) {
 // TestArrayAllocsVariadicViews: Permute and BroadcastTo take their
 // arguments variadically; a view should still cost one allocation.
 func TestArrayAllocsVariadicViews(t *testing.T) {
-	t.Skip("bug: Permute and BroadcastTo allocate 2 times, not 1: their error paths pass axes/shape to fmt.Errorf, " +
-		"so the variadic argument escapes and every caller heap-allocates it (go build -gcflags=-m: 'axes escapes to heap')")
 	a, err := adapter.NewArray(make([]float64, 120), []int{2, 3, 4, 5}, nil, 0)
 	require.NoError(t, err)
 	for i, test := range []struct {
@@ -1155,8 +1149,6 @@ func TestArrayAllocsVariadicViews(t *testing.T) {
 // TestArrayOverlappingEmpty: an empty array has no two elements to share an
 // address, whatever its strides.
 func TestArrayOverlappingEmpty(t *testing.T) {
-	t.Skip("bug: Overlapping reports true for an empty array with a zero stride on an earlier axis, " +
-		"e.g. shape [2 0], strides [0 1]: bounds.AliasedN returns at the zero stride before it sees the empty axis")
 	for i, test := range []adapter.Array[float64]{
 		{Shape: []int{2, 0}, Strides: []int{0, 1}},
 		{Shape: []int{3, 2, 0}, Strides: []int{0, 0, 0}},

@@ -62,12 +62,14 @@ var MaxSearch = 1 << 12
 // interleave in three or more dimensions, it may report an overlap where
 // there is none, never the reverse.
 func AliasedN(shape, strides []int) bool {
-	var buf [16]dim
-	d := buf[:0]
-	for k, n := range shape {
+	for _, n := range shape {
 		if n <= 0 {
 			return false // no elements at all
 		}
+	}
+	var buf [16]dim
+	d := buf[:0]
+	for k, n := range shape {
 		if n == 1 {
 			continue // a size-1 dimension's stride is never used
 		}
