@@ -369,8 +369,12 @@ func prepare[T adapter.Float](spec string, a, b, c adapter.Array[T], checkData b
 		n := 0
 		switch {
 		case inA && inB:
-			n = max(ea.n, eb.n)
-			if ea.n != eb.n && min(ea.n, eb.n) != 1 {
+			switch {
+			case ea.n == eb.n, eb.n == 1:
+				n = ea.n
+			case ea.n == 1:
+				n = eb.n
+			default:
 				return contraction[T]{}, fmt.Errorf("%w: label %s has length %d in a and %d in b", ErrShape, labelString([]int{id}), ea.n, eb.n)
 			}
 		case inA:

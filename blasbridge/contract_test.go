@@ -26,8 +26,8 @@ func bruteEinsum(spec string, alpha float64, a, b adapter.Array[float64], beta f
 	ext := map[rune]int{}
 	for t, x := range []adapter.Array[float64]{a, b} {
 		for k, r := range terms[t] {
-			if n := x.Shape[k]; ext[r] <= 1 {
-				ext[r] = n
+			if m, ok := ext[r]; !ok || m == 1 {
+				ext[r] = x.Shape[k]
 			}
 		}
 	}
