@@ -22,6 +22,10 @@ import (
 // TestConformance runs blasbridge's whole conformance suite on OpenBLAS.
 func TestConformance(t *testing.T) { blastest.Run(t) }
 
+// TestContract runs Matmul and Einsum on NumPy's fixtures and random
+// layouts, on OpenBLAS.
+func TestContract(t *testing.T) { blastest.Contract(t) }
+
 func TestActive(t *testing.T) {
 	be := blasbridge.Active()
 	if be.Name != "netlib" {
