@@ -18,32 +18,37 @@
 // disjoint and the view is a row-major matrix with leading dimension step,
 // which BLAS reads as is.
 //
-// Windows generalises this to an N-d Array, NumPy's sliding_window_view with
-// steps and dilation: a View whose first dimensions index the windows and
-// whose last dimensions index the elements of a window,
+// Windows generalises this to an N-d adapter.Array, NumPy's
+// sliding_window_view with steps and dilation: another Array whose first
+// axes index the windows and whose last axes index the elements of a window,
 //
-//	element idx of a View is Data[Offset + Σ idx[k]*Strides[k]]
+//	element idx of the view is Data[Offset + Σ idx[k]*Strides[k]]
+//	x above as Array{Shape: [6], Strides: [1]}, Axis{Size: 3, Step: 2}:
+//	view Array{Shape: [2 3], Strides: [2 1]}, the Sliding layout
 //
-// and View.Matrix flattens one back to a matrix where a single stride can
-// describe the rows and another the columns.
+// for float32 and float64 data alike. Array.Matrix flattens one back to a
+// matrix layout where a single stride can describe the rows and another the
+// columns, and adapter.StridedView to the adapter.Strided that Wrap and
+// blasbridge take.
 //
 // # Aliasing
 //
 // Every view shares the caller's buffer; nothing is copied, and a write
 // through a view is a write to the buffer. A view whose elements share
 // addresses (overlapping windows, a zero stride: Layout.Overlaps,
-// View.Overlapping) can be read but not written, since one write would change
+// Array.Overlapping) can be read but not written, since one write would change
 // several elements.
 //
 // # Panics
 //
 // Sizes, steps, strides and offsets may come from outside the program, so
-// Sliding, Windows and View.Matrix return errors naming the problem (ErrDims,
-// ErrRank, ErrOutOfBounds, ErrOverflow, ErrNotMatrix) and never panic. At,
-// Set and Index panic for a wrong number of indices (ErrRank) or an index
-// outside the view (ErrIndex), as Gonum's matrices do; Set panics with an
-// error wrapping ErrReadOnly through a view whose elements share addresses,
-// without writing.
+// Sliding, Windows and Array.Matrix return errors naming the problem (ErrDims,
+// ErrRank, ErrOutOfBounds, ErrOverflow, ErrNotMatrix) and never panic. An
+// Array's At, Set and Index panic for a wrong number of indices (ErrRank) or
+// an index outside the view (ErrIndex), as Gonum's matrices do; Set panics
+// with an error wrapping ErrReadOnly through a view whose elements share
+// addresses, without writing. These errors are adapter's own values, so
+// errors.Is matches window.ErrRank and adapter.ErrRank alike.
 //
 // # Convolution
 //

@@ -3,6 +3,7 @@ package window
 import (
 	"errors"
 
+	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
 )
 
@@ -22,15 +23,18 @@ var (
 	// filters; it would overwrite values it has still to read.
 	ErrOverlap = errors.New("window: output overlaps an input")
 	// ErrRank: the numbers of dimensions, strides, window axes or indices do
-	// not agree. At and Set panic with it for a wrong number of indices.
-	ErrRank = errors.New("window: rank mismatch")
-	// ErrNotMatrix: the dimensions View.Matrix would flatten into rows, or
-	// into columns, cannot be described by a single stride.
-	ErrNotMatrix = errors.New("window: view has no 2-D strided layout")
-	// ErrIndex is the panic value of At and Set for an index outside the
-	// view.
-	ErrIndex = errors.New("window: index out of range")
+	// not agree. adapter.Array's At and Set panic with it for a wrong number
+	// of indices. It is adapter.ErrRank, so errors.Is matches either.
+	ErrRank = adapter.ErrRank
+	// ErrNotMatrix: the axes adapter.Array.Matrix would flatten into rows,
+	// or into columns, cannot be described by a single stride. It is
+	// adapter.ErrNotMatrix.
+	ErrNotMatrix = adapter.ErrNotMatrix
+	// ErrIndex is the panic value of adapter.Array's At and Set for an index
+	// outside a view. It is adapter.ErrIndex.
+	ErrIndex = adapter.ErrIndex
 	// ErrReadOnly is the panic value for a write through a view whose
-	// windows overlap, where one write would change several elements.
-	ErrReadOnly = errors.New("window: write through overlapping windows")
+	// windows overlap, where one write would change several elements. It
+	// is adapter.ErrReadOnly.
+	ErrReadOnly = adapter.ErrReadOnly
 )

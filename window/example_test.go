@@ -1,6 +1,7 @@
 package window_test
 
 import (
+	"errors"
 	"fmt"
 
 	"gonum.org/v1/gonum/blas/blas64"
@@ -49,9 +50,9 @@ func ExampleWindows() {
 	for i := range img {
 		img[i] = float64(i)
 	}
-	a := window.Array{Shape: []int{4, 4}, Strides: []int{4, 1}}
+	a := adapter.Array[float64]{Data: img, Shape: []int{4, 4}, Strides: []int{4, 1}}
 
-	v, err := window.Windows(img, a, []window.Axis{{Size: 2}, {Size: 2}})
+	v, err := window.Windows(a, []window.Axis{{Size: 2}, {Size: 2}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -59,7 +60,7 @@ func ExampleWindows() {
 	fmt.Println("shape", v.Shape, "strides", v.Strides, "overlapping", v.Overlapping())
 	fmt.Println("window (1, 2):", v.At(1, 2, 0, 0), v.At(1, 2, 0, 1), "/", v.At(1, 2, 1, 0), v.At(1, 2, 1, 1))
 
-	pool, err := window.Windows(img, a, []window.Axis{{Size: 2, Step: 2}, {Size: 2, Step: 2}})
+	pool, err := window.Windows(a, []window.Axis{{Size: 2, Step: 2}, {Size: 2, Step: 2}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -91,15 +92,14 @@ func ExampleWindows() {
 // Whether windows overlap is decided exactly for windows of nested axes,
 // dilated ones included: windows of size 2 with dilation 3 taken every 2
 // elements interleave without sharing an element.
-func ExampleView_Overlapping() {
-	data := make([]float64, 10)
-	a := window.Array{Shape: []int{10}, Strides: []int{1}}
+func ExampleWindows_overlapping() {
+	a := adapter.Array[float64]{Data: make([]float64, 10), Shape: []int{10}, Strides: []int{1}}
 	for _, ax := range []window.Axis{
 		{Size: 3, Step: 3},
 		{Size: 3, Step: 2},
 		{Size: 2, Step: 2, Dilation: 3}, // windows (0 3), (2 5), (4 7), (6 9)
 	} {
-		v, err := window.Windows(data, a, []window.Axis{ax})
+		v, err := window.Windows(a, []window.Axis{ax})
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -114,18 +114,19 @@ func ExampleView_Overlapping() {
 
 // Windows along the rows of an image flatten to a matrix when they chain:
 // here 4-element chunks of each 8-pixel row, one matrix row per chunk, which
-// adapter.Wrap hands to Gonum as a *mat.Dense without copying.
-func ExampleView_Matrix() {
+// adapter.StridedView and adapter.Wrap hand to Gonum as a *mat.Dense without
+// copying.
+func ExampleWindows_matrix() {
 	img := make([]float64, 16)
 	for i := range img {
 		img[i] = float64(i)
 	}
-	v, err := window.Windows(img, window.Array{Shape: []int{2, 8}, Strides: []int{8, 1}}, []window.Axis{{}, {Size: 4, Step: 4}})
+	v, err := window.Windows(adapter.Array[float64]{Data: img, Shape: []int{2, 8}, Strides: []int{8, 1}}, []window.Axis{{}, {Size: 4, Step: 4}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	s, err := v.Matrix(2)
+	s, err := adapter.StridedView(v, 2)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -139,13 +140,13 @@ func ExampleView_Matrix() {
 	fmt.Println(mat.Formatted(m))
 
 	// 2×2 windows of an image have no such layout: that is im2col's copy.
-	v, err = window.Windows(img, window.Array{Shape: []int{4, 4}, Strides: []int{4, 1}}, []window.Axis{{Size: 2}, {Size: 2}})
+	v, err = window.Windows(adapter.Array[float64]{Data: img, Shape: []int{4, 4}, Strides: []int{4, 1}}, []window.Axis{{Size: 2}, {Size: 2}})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	_, err = v.Matrix(2)
-	fmt.Println(err != nil)
+	fmt.Println(errors.Is(err, window.ErrNotMatrix))
 	// Output:
 	// [2 2 4] → row-major 4×4, ld=4 (contiguous), *mat.Dense
 	// ⎡ 0   1   2   3⎤
@@ -153,4 +154,30 @@ func ExampleView_Matrix() {
 	// ⎢ 8   9  10  11⎥
 	// ⎣12  13  14  15⎦
 	// true
+}
+
+// Windows is generic: a float32 signal checked by adapter.NewArray, its
+// windows of 3 every 2 elements, and the matrix of them that
+// adapter.Strided32View hands to the blas32 paths.
+func ExampleWindows_float32() {
+	x, err := adapter.NewArray([]float32{1, 2, 3, 4, 5, 6, 7}, []int{7}, nil, 0)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v, err := window.Windows(x, []window.Axis{{Size: 3, Step: 2}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s, err := adapter.Strided32View(v, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(v, v.At(2, 0), v.At(2, 2))
+	fmt.Println(s.Layout)
+	// Output:
+	// shape [3 3], strides [2 1], offset 0 5 7
+	// general 3×3, strides (2, 1) (overlapping)
 }

@@ -23,12 +23,12 @@ type naive struct {
 	// starts[k] lists the window starts along axis k; taps[k] the offsets
 	// of the window's elements (just 0 for an unwindowed axis).
 	starts, taps [][]int
-	windowed     []int // the windowed axes, in order
-	a            window.Array
+	windowed     []int                  // the windowed axes, in order
+	a            adapter.Array[float64] // a's layout; its Data is unused
 }
 
-func newNaive(a window.Array, axes []window.Axis) naive {
-	nv := naive{a: a}
+func newNaive[T adapter.Float](a adapter.Array[T], axes []window.Axis) naive {
+	nv := naive{a: adapter.Array[float64]{Shape: a.Shape, Strides: a.Strides, Offset: a.Offset}}
 	for k, ax := range axes {
 		step, dil := ax.Step, ax.Dilation
 		if step == 0 {
@@ -103,7 +103,7 @@ func each(shape []int, fn func(idx []int)) {
 }
 
 // bruteOverlap decides by listing every address.
-func bruteOverlap(v window.View) bool {
+func bruteOverlap[T adapter.Float](v adapter.Array[T]) bool {
 	seen := make(map[int]bool)
 	dup := false
 	each(v.Shape, func(idx []int) {
@@ -128,52 +128,68 @@ func cOrder(shape []int) []int {
 func TestWindows(t *testing.T) {
 	for i, test := range []struct {
 		name string
-		a    window.Array
+		a    array
 		n    int // buffer length
 		axes []window.Axis
 	}{
-		{"1-D", window.Array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3}}},
-		{"1-D step", window.Array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3, Step: 4}}},
-		{"1-D dilated", window.Array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3, Step: 2, Dilation: 3}}},
-		{"1-D reversed", window.Array{Shape: []int{10}, Strides: []int{-1}, Offset: 9}, 10, []window.Axis{{Size: 4, Step: 3}}},
-		{"1-D strided", window.Array{Shape: []int{5}, Strides: []int{3}, Offset: 1}, 14, []window.Axis{{Size: 2}}},
-		{"1-D whole", window.Array{Shape: []int{4}, Strides: []int{1}}, 4, []window.Axis{{Size: 4}}},
-		{"1-D unwindowed", window.Array{Shape: []int{9}, Strides: []int{1}}, 9, []window.Axis{{Step: 4}}},
-		{"2-D 2×2", window.Array{Shape: []int{4, 4}, Strides: []int{4, 1}}, 16, []window.Axis{{Size: 2}, {Size: 2}}},
-		{"2-D 3×3 step 2", window.Array{Shape: []int{7, 8}, Strides: []int{8, 1}}, 56, []window.Axis{{Size: 3, Step: 2}, {Size: 3, Step: 2}}},
-		{"2-D dilated", window.Array{Shape: []int{9, 9}, Strides: []int{9, 1}}, 81, []window.Axis{{Size: 3, Dilation: 2}, {Size: 2, Step: 3, Dilation: 4}}},
-		{"2-D axis 1", window.Array{Shape: []int{3, 8}, Strides: []int{8, 1}}, 24, []window.Axis{{}, {Size: 3}}},
-		{"2-D axis 0", window.Array{Shape: []int{6, 4}, Strides: []int{4, 1}}, 24, []window.Axis{{Size: 2, Step: 2}, {}}},
-		{"2-D Fortran", window.Array{Shape: []int{5, 6}, Strides: []int{1, 5}}, 30, []window.Axis{{Size: 2}, {Size: 3, Step: 2}}},
-		{"2-D padded", window.Array{Shape: []int{4, 5}, Strides: []int{7, 1}, Offset: 2}, 30, []window.Axis{{Size: 3}, {Size: 2}}},
-		{"2-D reversed rows", window.Array{Shape: []int{4, 5}, Strides: []int{-5, 1}, Offset: 15}, 20, []window.Axis{{Size: 2}, {Size: 2}}},
-		{"2-D broadcast rows", window.Array{Shape: []int{4, 5}, Strides: []int{0, 1}}, 5, []window.Axis{{Size: 2}, {Size: 3}}},
-		{"3-D NHWC", window.Array{Shape: []int{5, 6, 3}, Strides: cOrder([]int{5, 6, 3})}, 90, []window.Axis{{Size: 3}, {Size: 3, Step: 2}, {}}},
-		{"3-D all", window.Array{Shape: []int{4, 5, 6}, Strides: cOrder([]int{4, 5, 6})}, 120, []window.Axis{{Size: 2, Step: 2}, {Size: 3, Dilation: 2}, {Size: 4, Step: 3}}},
+		{"1-D", array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3}}},
+		{"1-D step", array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3, Step: 4}}},
+		{"1-D dilated", array{Shape: []int{10}, Strides: []int{1}}, 10, []window.Axis{{Size: 3, Step: 2, Dilation: 3}}},
+		{"1-D reversed", array{Shape: []int{10}, Strides: []int{-1}, Offset: 9}, 10, []window.Axis{{Size: 4, Step: 3}}},
+		{"1-D strided", array{Shape: []int{5}, Strides: []int{3}, Offset: 1}, 14, []window.Axis{{Size: 2}}},
+		{"1-D whole", array{Shape: []int{4}, Strides: []int{1}}, 4, []window.Axis{{Size: 4}}},
+		{"1-D unwindowed", array{Shape: []int{9}, Strides: []int{1}}, 9, []window.Axis{{Step: 4}}},
+		{"2-D 2×2", array{Shape: []int{4, 4}, Strides: []int{4, 1}}, 16, []window.Axis{{Size: 2}, {Size: 2}}},
+		{"2-D 3×3 step 2", array{Shape: []int{7, 8}, Strides: []int{8, 1}}, 56, []window.Axis{{Size: 3, Step: 2}, {Size: 3, Step: 2}}},
+		{"2-D dilated", array{Shape: []int{9, 9}, Strides: []int{9, 1}}, 81, []window.Axis{{Size: 3, Dilation: 2}, {Size: 2, Step: 3, Dilation: 4}}},
+		{"2-D axis 1", array{Shape: []int{3, 8}, Strides: []int{8, 1}}, 24, []window.Axis{{}, {Size: 3}}},
+		{"2-D axis 0", array{Shape: []int{6, 4}, Strides: []int{4, 1}}, 24, []window.Axis{{Size: 2, Step: 2}, {}}},
+		{"2-D Fortran", array{Shape: []int{5, 6}, Strides: []int{1, 5}}, 30, []window.Axis{{Size: 2}, {Size: 3, Step: 2}}},
+		{"2-D padded", array{Shape: []int{4, 5}, Strides: []int{7, 1}, Offset: 2}, 30, []window.Axis{{Size: 3}, {Size: 2}}},
+		{"2-D reversed rows", array{Shape: []int{4, 5}, Strides: []int{-5, 1}, Offset: 15}, 20, []window.Axis{{Size: 2}, {Size: 2}}},
+		{"2-D broadcast rows", array{Shape: []int{4, 5}, Strides: []int{0, 1}}, 5, []window.Axis{{Size: 2}, {Size: 3}}},
+		{"3-D NHWC", array{Shape: []int{5, 6, 3}, Strides: cOrder([]int{5, 6, 3})}, 90, []window.Axis{{Size: 3}, {Size: 3, Step: 2}, {}}},
+		{"3-D all", array{Shape: []int{4, 5, 6}, Strides: cOrder([]int{4, 5, 6})}, 120, []window.Axis{{Size: 2, Step: 2}, {Size: 3, Dilation: 2}, {Size: 4, Step: 3}}},
 	} {
-		data := make([]float64, test.n)
-		for j := range data {
-			data[j] = float64(j)
-		}
-		v, err := window.Windows(data, test.a, test.axes)
-		require.NoError(t, err, "test %d (%s)", i, test.name)
-		nv := newNaive(test.a, test.axes)
-		require.Equal(t, nv.shape, v.Shape, "test %d (%s): shape", i, test.name)
-		require.Len(t, v.Strides, len(v.Shape))
-		maxIdx := -1
-		each(v.Shape, func(idx []int) {
-			want := nv.index(idx)
-			maxIdx = max(maxIdx, want)
-			if got := v.Index(idx...); got != want {
-				t.Fatalf("test %d (%s): Index(%v) = %d, want %d", i, test.name, idx, got, want)
-			}
-			if got := v.At(idx...); got != data[want] {
-				t.Fatalf("test %d (%s): At(%v) = %v, want %v", i, test.name, idx, got, data[want])
-			}
-		})
-		assert.Equal(t, maxIdx+1, len(v.Data), "test %d (%s): Data ends at the last element reached", i, test.name)
-		assert.Equal(t, bruteOverlap(v), v.Overlapping(), "test %d (%s): Overlapping", i, test.name)
+		checkWindows(t, i, test.name, test.a, test.n, test.axes)
+		checkWindows(t, i, test.name+" float32", adapter.Array[float32]{Shape: test.a.Shape, Strides: test.a.Strides, Offset: test.a.Offset}, test.n, test.axes)
 	}
+}
+
+// array is the layout of an array, for tables: Windows takes it once a buffer
+// is attached.
+type array = adapter.Array[float64]
+
+// checkWindows windows a over a buffer of n elements 0, 1, 2, … and checks
+// the view against the naive reference.
+func checkWindows[T adapter.Float](t *testing.T, i int, name string, a adapter.Array[T], n int, axes []window.Axis) {
+	t.Helper()
+	data := make([]T, n)
+	for j := range data {
+		data[j] = T(j)
+	}
+	a.Data = data
+	v, err := window.Windows(a, axes)
+	require.NoError(t, err, "test %d (%s)", i, name)
+	nv := newNaive(a, axes)
+	require.Equal(t, nv.shape, v.Shape, "test %d (%s): shape", i, name)
+	require.Len(t, v.Strides, len(v.Shape))
+	maxIdx := -1
+	each(v.Shape, func(idx []int) {
+		want := nv.index(idx)
+		maxIdx = max(maxIdx, want)
+		if got := v.Index(idx...); got != want {
+			t.Fatalf("test %d (%s): Index(%v) = %d, want %d", i, name, idx, got, want)
+		}
+		if got := v.At(idx...); got != data[want] {
+			t.Fatalf("test %d (%s): At(%v) = %v, want %v", i, name, idx, got, data[want])
+		}
+	})
+	assert.Equal(t, maxIdx+1, len(v.Data), "test %d (%s): Data ends at the last element reached", i, name)
+	if len(v.Data) > 0 {
+		assert.Same(t, &data[0], &v.Data[0], "test %d (%s): the view shares the buffer", i, name)
+	}
+	assert.Equal(t, bruteOverlap(v), v.Overlapping(), "test %d (%s): Overlapping", i, name)
 }
 
 // Random arrays (C, Fortran, permuted, padded, reversed, broadcast) and
@@ -205,7 +221,7 @@ func TestWindowsRandom(t *testing.T) {
 				strides[k] = -strides[k]
 			}
 		}
-		a := window.Array{Shape: shape, Strides: strides, Offset: off}
+		a := array{Shape: shape, Strides: strides, Offset: off}
 		lo, hi := off, off
 		for k := range shape {
 			d := (shape[k] - 1) * strides[k]
@@ -229,7 +245,8 @@ func TestWindowsRandom(t *testing.T) {
 		for j := range data {
 			data[j] = float64(j)
 		}
-		v, err := window.Windows(data, a, axes)
+		a.Data = data
+		v, err := window.Windows(a, axes)
 		fits := true
 		for k, ax := range axes {
 			d := max(ax.Dilation, 1)
@@ -238,15 +255,15 @@ func TestWindowsRandom(t *testing.T) {
 			}
 		}
 		if !fits {
-			require.ErrorIs(t, err, window.ErrDims, "iter %d: %+v %+v", iter, a, axes)
+			require.ErrorIs(t, err, window.ErrDims, "iter %d: %v %+v", iter, a, axes)
 			continue
 		}
-		require.NoError(t, err, "iter %d: %+v %+v", iter, a, axes)
+		require.NoError(t, err, "iter %d: %v %+v", iter, a, axes)
 		nv := newNaive(a, axes)
-		require.Equal(t, nv.shape, v.Shape, "iter %d: %+v %+v", iter, a, axes)
+		require.Equal(t, nv.shape, v.Shape, "iter %d: %v %+v", iter, a, axes)
 		each(v.Shape, func(idx []int) {
 			if got, want := v.At(idx...), data[nv.index(idx)]; got != want {
-				t.Fatalf("iter %d: %+v %+v: At(%v) = %v, want %v", iter, a, axes, idx, got, want)
+				t.Fatalf("iter %d: %v %+v: At(%v) = %v, want %v", iter, a, axes, idx, got, want)
 			}
 		})
 		want := bruteOverlap(v)
@@ -255,13 +272,13 @@ func TestWindowsRandom(t *testing.T) {
 		} else {
 			disjoint++
 		}
-		require.Equal(t, want, v.Overlapping(), "iter %d: %+v %+v: view %v %v", iter, a, axes, v.Shape, v.Strides)
+		require.Equal(t, want, v.Overlapping(), "iter %d: %v %+v: view %v %v", iter, a, axes, v.Shape, v.Strides)
 		// These arrays' axes nest, so the answer is exact without the
 		// enumeration of small cases too.
 		restore := window.SetMaxSearch(0)
 		got := v.Overlapping()
 		restore()
-		require.Equal(t, want, got, "iter %d: without search: %+v %+v: view %v %v", iter, a, axes, v.Shape, v.Strides)
+		require.Equal(t, want, got, "iter %d: without search: %v %+v: view %v %v", iter, a, axes, v.Shape, v.Strides)
 	}
 	t.Logf("%d overlapping, %d disjoint views", overlapping, disjoint)
 	assert.Greater(t, disjoint, 100)
@@ -270,12 +287,12 @@ func TestWindowsRandom(t *testing.T) {
 
 func TestWindowsErrors(t *testing.T) {
 	const big = math.MaxInt / 2
-	arr := func(shape, strides []int, off int) window.Array {
-		return window.Array{Shape: shape, Strides: strides, Offset: off}
+	arr := func(shape, strides []int, off int) array {
+		return array{Shape: shape, Strides: strides, Offset: off}
 	}
 	a2 := arr([]int{4, 4}, []int{4, 1}, 0)
 	for i, test := range []struct {
-		a    window.Array
+		a    array
 		n    int
 		axes []window.Axis
 		want error
@@ -302,34 +319,68 @@ func TestWindowsErrors(t *testing.T) {
 		{arr([]int{2}, []int{1}, math.MaxInt), 16, []window.Axis{{Size: 2}}, window.ErrOverflow},
 		{arr([]int{4}, []int{1}, 0), 4, []window.Axis{{Size: math.MaxInt, Dilation: math.MaxInt}}, window.ErrOverflow},
 		{arr([]int{4}, []int{1}, 0), 4, []window.Axis{{Size: math.MaxInt}}, window.ErrDims},
+		// 2^64 elements: their count wraps to 0 in int, and the offset is
+		// still outside the buffer.
+		{arr([]int{1 << 32, 1 << 32}, []int{0, 0}, 5), 4, []window.Axis{{}, {}}, window.ErrOutOfBounds},
+		{arr([]int{1 << 32, 1 << 32}, []int{0, 1}, 0), 4, []window.Axis{{}, {}}, window.ErrOutOfBounds},
 	} {
-		data := make([]float64, test.n)
-		var v window.View
+		test.a.Data = make([]float64, test.n)
+		var v array
 		var err error
-		require.NotPanics(t, func() { v, err = window.Windows(data, test.a, test.axes) }, "test %d", i)
+		require.NotPanics(t, func() { v, err = window.Windows(test.a, test.axes) }, "test %d", i)
 		if !errors.Is(err, test.want) {
-			t.Errorf("test %d: %+v %+v: got %v, want %v", i, test.a, test.axes, err, test.want)
+			t.Errorf("test %d: %v %+v: got %v, want %v", i, test.a, test.axes, err, test.want)
 		}
 		assert.Zero(t, v.Shape, "test %d", i)
 	}
 
 	// A size-1 dimension whose step overflows its stride still works.
-	v, err := window.Windows(make([]float64, 8), arr([]int{4}, []int{big}, 0), []window.Axis{{}})
+	with := func(a array, n int) array { a.Data = make([]float64, n); return a }
+	v, err := window.Windows(with(arr([]int{4}, []int{big}, 0), 8), []window.Axis{{}})
 	require.ErrorIs(t, err, window.ErrOverflow) // the array itself overflows
-	v, err = window.Windows(make([]float64, 8), arr([]int{4}, []int{2}, 0), []window.Axis{{Size: 4, Step: big}})
+	v, err = window.Windows(with(arr([]int{4}, []int{2}, 0), 8), []window.Axis{{Size: 4, Step: big}})
 	require.NoError(t, err)
 	assert.Equal(t, []int{1, 4}, v.Shape)
-	v, err = window.Windows(make([]float64, 8), arr([]int{1, 4}, []int{big, 2}, 0), []window.Axis{{Size: 1, Step: big, Dilation: big}, {Size: 4}})
+	v, err = window.Windows(with(arr([]int{1, 4}, []int{big, 2}, 0), 8), []window.Axis{{Size: 1, Step: big, Dilation: big}, {Size: 4}})
 	require.NoError(t, err)
 	assert.Equal(t, []int{1, 1, 1, 4}, v.Shape)
 	assert.Equal(t, 0.0, v.At(0, 0, 0, 3))
+
+	// A broadcast of 2^64 elements over one is a valid, read-only array.
+	v, err = window.Windows(with(arr([]int{1 << 32, 1 << 32}, []int{0, 0}, 0), 1), []window.Axis{{Size: 2}, {}})
+	require.NoError(t, err)
+	assert.Equal(t, []int{1<<32 - 1, 1 << 32, 2}, v.Shape)
+	assert.True(t, v.Overlapping())
+}
+
+// window's errors are adapter's, so errors.Is and panic values match
+// across the packages.
+func TestErrorsAreAdapters(t *testing.T) {
+	for i, test := range []struct{ got, want error }{
+		{window.ErrRank, adapter.ErrRank},
+		{window.ErrIndex, adapter.ErrIndex},
+		{window.ErrReadOnly, adapter.ErrReadOnly},
+		{window.ErrNotMatrix, adapter.ErrNotMatrix},
+		{window.ErrDims, adapter.ErrDims},
+		{window.ErrOutOfBounds, adapter.ErrOutOfBounds},
+		{window.ErrOverflow, adapter.ErrOverflow},
+	} {
+		if test.got != test.want {
+			t.Errorf("test %d: got %v, want %v", i, test.got, test.want)
+		}
+	}
+	_, err := window.Windows(array{Data: make([]float64, 4), Shape: []int{4}, Strides: []int{1}}, nil)
+	assert.ErrorIs(t, err, adapter.ErrRank)
+	v, err := window.Windows(array{Data: make([]float64, 4), Shape: []int{4}, Strides: []int{1}}, []window.Axis{{Size: 2}})
+	require.NoError(t, err)
+	assert.PanicsWithValue(t, adapter.ErrIndex, func() { v.At(3, 0) })
 }
 
 // The panics of At and Set: wrong rank, index out of range, and writes
 // through overlapping windows, which must leave the buffer untouched.
 func TestViewPanics(t *testing.T) {
 	data := iota(8)
-	v, err := window.Windows(data, window.Array{Shape: []int{8}, Strides: []int{1}}, []window.Axis{{Size: 3, Step: 2}})
+	v, err := window.Windows(array{Data: data, Shape: []int{8}, Strides: []int{1}}, []window.Axis{{Size: 3, Step: 2}})
 	require.NoError(t, err)
 	require.True(t, v.Overlapping())
 	for _, idx := range [][]int{{0}, {0, 0, 0}, nil} {
@@ -352,7 +403,7 @@ func TestViewPanics(t *testing.T) {
 	assert.Equal(t, iota(8), data, "Set through overlapping windows wrote")
 
 	// Base arrays that overlap themselves make read-only views too.
-	v, err = window.Windows(data, window.Array{Shape: []int{3, 4}, Strides: []int{0, 1}}, []window.Axis{{}, {Size: 2, Step: 2}})
+	v, err = window.Windows(array{Data: data, Shape: []int{3, 4}, Strides: []int{0, 1}}, []window.Axis{{}, {Size: 2, Step: 2}})
 	require.NoError(t, err)
 	assert.True(t, v.Overlapping())
 	assert.Panics(t, func() { v.Set(0, 0, 0, 0) })
@@ -365,12 +416,12 @@ func TestViewZeroCopy(t *testing.T) {
 	const sentinel = -5
 	// A 7×9 image in a buffer with row pitch 11 and 3 elements before it:
 	// 3×3 windows every 3 rows and 4 columns leave gaps everywhere.
-	a := window.Array{Shape: []int{7, 9}, Strides: []int{11, 1}, Offset: 3}
 	data := make([]float64, 3+7*11+5)
 	for i := range data {
 		data[i] = sentinel
 	}
-	v, err := window.Windows(data, a, []window.Axis{{Size: 3, Step: 3}, {Size: 3, Step: 4}})
+	a := array{Data: data, Shape: []int{7, 9}, Strides: []int{11, 1}, Offset: 3}
+	v, err := window.Windows(a, []window.Axis{{Size: 3, Step: 3}, {Size: 3, Step: 4}})
 	require.NoError(t, err)
 	require.Equal(t, []int{2, 2, 3, 3}, v.Shape)
 	require.False(t, v.Overlapping())
@@ -391,11 +442,10 @@ func TestViewZeroCopy(t *testing.T) {
 func TestWindowsAllocs(t *testing.T) {
 	var counts []float64
 	for _, n := range []int{8, 512} {
-		data := make([]float64, n*n)
-		a := window.Array{Shape: []int{n, n}, Strides: []int{n, 1}}
+		a := array{Data: make([]float64, n*n), Shape: []int{n, n}, Strides: []int{n, 1}}
 		axes := []window.Axis{{Size: 3, Step: 2}, {Size: 3, Step: 2}}
 		counts = append(counts, testing.AllocsPerRun(100, func() {
-			if _, err := window.Windows(data, a, axes); err != nil {
+			if _, err := window.Windows(a, axes); err != nil {
 				panic(err)
 			}
 		}))
@@ -403,7 +453,7 @@ func TestWindowsAllocs(t *testing.T) {
 	assert.Equal(t, counts[0], counts[1], "allocations depend on size")
 	assert.LessOrEqual(t, counts[0], 1.0)
 
-	v, err := window.Windows(make([]float64, 64), window.Array{Shape: []int{8, 8}, Strides: []int{8, 1}}, []window.Axis{{Size: 2}, {Size: 2}})
+	v, err := window.Windows(array{Data: make([]float64, 64), Shape: []int{8, 8}, Strides: []int{8, 1}}, []window.Axis{{Size: 2}, {Size: 2}})
 	require.NoError(t, err)
 	allocs := testing.AllocsPerRun(100, func() {
 		_ = v.At(1, 2, 1, 0)
@@ -448,7 +498,7 @@ func TestOverlapping(t *testing.T) {
 		{[]int{3, 3, 3}, []int{3, 5, 7}, true}, // 2*5 == 3 + 7
 		{[]int{40, 40, 2}, []int{7, 11, 13}, true},
 	} {
-		v := window.View{Data: make([]float64, 1), Shape: test.shape, Strides: test.strides}
+		v := array{Data: make([]float64, 1), Shape: test.shape, Strides: test.strides}
 		if got := v.Overlapping(); got != test.want {
 			t.Errorf("test %d: shape %v strides %v: got %v, want %v", i, test.shape, test.strides, got, test.want)
 		}
@@ -470,21 +520,22 @@ func TestMatrix(t *testing.T) {
 	x := iota(20)
 	for size := 1; size <= 6; size++ {
 		for step := 1; step <= 7; step++ {
-			v, err := window.Windows(x, window.Array{Shape: []int{20}, Strides: []int{1}}, []window.Axis{{Size: size, Step: step}})
+			v, err := window.Windows(array{Data: x, Shape: []int{20}, Strides: []int{1}}, []window.Axis{{Size: size, Step: step}})
 			require.NoError(t, err)
 			m, err := v.Matrix(1)
 			require.NoError(t, err)
 			s, err := window.Sliding(x, size, step)
 			require.NoError(t, err)
-			assert.Equal(t, s.Layout, m.Layout, "size %d step %d", size, step)
+			assert.Equal(t, s.Layout, m, "size %d step %d", size, step)
+			assert.Equal(t, len(s.Data), len(v.Data), "size %d step %d: Data ends where Sliding's does", size, step)
 			assert.Equal(t, s.Layout.Overlaps(), v.Overlapping(), "size %d step %d", size, step)
 		}
 	}
 
 	data := iota(64)
-	img := window.Array{Shape: []int{4, 16}, Strides: []int{16, 1}}
+	img := array{Data: data, Shape: []int{4, 16}, Strides: []int{16, 1}}
 	for i, test := range []struct {
-		a       window.Array
+		a       array
 		axes    []window.Axis
 		rowAxes int
 		want    adapter.Layout
@@ -500,24 +551,29 @@ func TestMatrix(t *testing.T) {
 		// Whole rows of 2×2 windows: no.
 		{img, []window.Axis{{Size: 2}, {Size: 2}}, 2, adapter.Layout{}, window.ErrNotMatrix},
 		// Everything in columns: a single row.
-		{window.Array{Shape: []int{16}, Strides: []int{1}}, []window.Axis{{Size: 16}}, 0, adapter.Layout{Rows: 1, Cols: 16, ColStride: 1}, nil},
+		{array{Data: data, Shape: []int{16}, Strides: []int{1}}, []window.Axis{{Size: 16}}, 0, adapter.Layout{Rows: 1, Cols: 16, ColStride: 1}, nil},
 		// Size-1 dimensions drop out.
-		{window.Array{Shape: []int{1, 16}, Strides: []int{99, 1}}, []window.Axis{{Size: 1}, {Size: 4, Step: 2}}, 2, adapter.Layout{Rows: 7, Cols: 4, RowStride: 2, ColStride: 1}, nil},
+		{array{Data: data, Shape: []int{1, 16}, Strides: []int{99, 1}}, []window.Axis{{Size: 1}, {Size: 4, Step: 2}}, 2, adapter.Layout{Rows: 7, Cols: 4, RowStride: 2, ColStride: 1}, nil},
 		// Windows down the columns (axis 0) of a 4×16 image, as rows: each
 		// output element (o, c) is a row of the 2-element column window.
 		{img, []window.Axis{{Size: 2}, {}}, 2, adapter.Layout{Rows: 48, Cols: 2, RowStride: 1, ColStride: 16}, nil},
 		{img, []window.Axis{{}, {Size: 4}}, 4, adapter.Layout{}, window.ErrRank},
 		{img, []window.Axis{{}, {Size: 4}}, -1, adapter.Layout{}, window.ErrRank},
 	} {
-		v, err := window.Windows(data, test.a, test.axes)
+		v, err := window.Windows(test.a, test.axes)
 		require.NoError(t, err, "test %d", i)
-		m, err := v.Matrix(test.rowAxes)
+		l, err := v.Matrix(test.rowAxes)
 		if test.err != nil {
 			assert.ErrorIs(t, err, test.err, "test %d", i)
+			_, err = adapter.StridedView(v, test.rowAxes)
+			assert.ErrorIs(t, err, test.err, "test %d: StridedView", i)
 			continue
 		}
 		require.NoError(t, err, "test %d", i)
-		assert.Equal(t, test.want, m.Layout, "test %d", i)
+		assert.Equal(t, test.want, l, "test %d", i)
+		m, err := adapter.StridedView(v, test.rowAxes)
+		require.NoError(t, err, "test %d", i)
+		assert.Equal(t, l, m.Layout, "test %d: StridedView", i)
 		// Element (i, j) of the matrix is element (rows…, cols…) of v in
 		// C order.
 		k := 0
@@ -544,28 +600,26 @@ func prod(shape []int) int {
 // re-windowing the view each time: Windows puts each new window dimension
 // last, so the window dimensions come out in the order of NumPy's axis
 // argument, repeated axes included.
-func numpyWindows(c fixture.WindowNDCase) (window.View, error) {
-	r := len(c.Input.Shape)
-	a := window.Array{Shape: c.Input.Shape, Strides: make([]int, r), Offset: c.Input.Offset / c.ItemSize}
-	for k, s := range c.Input.Strides {
-		a.Strides[k] = s / c.ItemSize
+func numpyWindows(c fixture.WindowNDCase) (array, error) {
+	v, err := adapter.ArrayFromNumPy(c.Input.Base, c.Input.Shape, c.Input.Strides, c.ItemSize, c.Input.Offset)
+	if err != nil {
+		return array{}, err
 	}
+	r := len(c.Input.Shape)
 	axis := c.Axis
 	if axis == nil {
 		for k := range c.WindowShape {
 			axis = append(axis, k)
 		}
 	}
-	v := window.View{Data: c.Input.Base, Shape: a.Shape, Strides: a.Strides, Offset: a.Offset}
 	for i, k := range axis {
 		if k < 0 {
 			k += r
 		}
 		axes := make([]window.Axis, len(v.Shape))
 		axes[k] = window.Axis{Size: c.WindowShape[i], Step: c.Step[i], Dilation: c.Dilation[i]}
-		var err error
-		if v, err = window.Windows(v.Data, v.Array(), axes); err != nil {
-			return window.View{}, err
+		if v, err = window.Windows(v, axes); err != nil {
+			return array{}, err
 		}
 	}
 	return v, nil
@@ -574,7 +628,7 @@ func numpyWindows(c fixture.WindowNDCase) (window.View, error) {
 // checkFixture compares a view with NumPy's: shape, byte strides of every
 // dimension longer than 1 (a size-1 dimension's stride is meaningless),
 // offset and every value.
-func checkFixture(t *testing.T, c fixture.WindowNDCase, v window.View) {
+func checkFixture(t *testing.T, c fixture.WindowNDCase, v array) {
 	t.Helper()
 	require.Equal(t, c.Shape, v.Shape, c.Note)
 	for k, n := range v.Shape {
@@ -606,9 +660,9 @@ func TestWindowsNumPy(t *testing.T) {
 	for _, c := range w.Sliding1D {
 		t.Run("1d/"+c.Name, func(t *testing.T) {
 			const itemsize = 8
-			v, err := window.Windows(c.X, window.Array{Shape: []int{len(c.X)}, Strides: []int{1}}, []window.Axis{{Size: c.Size, Step: c.Step, Dilation: c.Dilation}})
+			v, err := window.Windows(array{Data: c.X, Shape: []int{len(c.X)}, Strides: []int{1}}, []window.Axis{{Size: c.Size, Step: c.Step, Dilation: c.Dilation}})
 			require.NoError(t, err)
-			m, err := v.Matrix(1)
+			m, err := adapter.StridedView(v, 1)
 			require.NoError(t, err)
 			require.Equal(t, c.Shape, []int{m.Layout.Rows, m.Layout.Cols}, c.Note)
 			if c.Shape[0] > 1 {
@@ -658,11 +712,11 @@ func TestWindowsNumPy(t *testing.T) {
 				prev = k
 				axes[k] = window.Axis{Size: c.WindowShape[i], Step: c.Step[i], Dilation: c.Dilation[i]}
 			}
-			a := window.Array{Shape: c.Input.Shape, Strides: make([]int, r), Offset: c.Input.Offset / c.ItemSize}
+			a := array{Data: c.Input.Base, Shape: c.Input.Shape, Strides: make([]int, r), Offset: c.Input.Offset / c.ItemSize}
 			for k, s := range c.Input.Strides {
 				a.Strides[k] = s / c.ItemSize
 			}
-			v, err = window.Windows(c.Input.Base, a, axes)
+			v, err = window.Windows(a, axes)
 			require.NoError(t, err, c.Note)
 			checkFixture(t, c, v)
 		})
@@ -671,8 +725,7 @@ func TestWindowsNumPy(t *testing.T) {
 	for _, c := range w.Bad {
 		t.Run("bad/"+c.Name, func(t *testing.T) {
 			r := len(c.Shape)
-			data := make([]float64, prod(c.Shape))
-			a := window.Array{Shape: c.Shape, Strides: cOrder(c.Shape)}
+			a := array{Data: make([]float64, prod(c.Shape)), Shape: c.Shape, Strides: cOrder(c.Shape)}
 			// An Axis carries its own size, so NumPy's window_shape and axis
 			// arguments of different lengths have no equivalent.
 			if c.Axis != nil && len(c.Axis) != len(c.WindowShape) {
@@ -694,7 +747,7 @@ func TestWindowsNumPy(t *testing.T) {
 			for i, k := range axis {
 				axes[k] = window.Axis{Size: c.WindowShape[i]}
 			}
-			_, err := window.Windows(data, a, axes)
+			_, err := window.Windows(a, axes)
 			require.Error(t, err, c.NumPyError)
 			assert.True(t, errors.Is(err, window.ErrDims) || errors.Is(err, window.ErrRank), "%v (NumPy: %s)", err, c.NumPyError)
 			t.Logf("%v (NumPy: %s)", err, c.NumPyError)
