@@ -18,7 +18,8 @@
 //	At(i, j) == Data[i + 3*j]; nothing is transposed or copied.
 //
 // A 1-D array is an n×1 matrix and a 0-d array 1×1; any rank is available
-// as an Array (shape and element strides, the fields of window.View).
+// as an adapter.Array (shape and element strides), which window.Windows and
+// the Array views take as they are.
 // Write goes the other way: row-major data is written row by row as
 // fortran_order False, column-major data column by column as fortran_order
 // True, padding is dropped, and a general layout (reversed, stepped) is

@@ -96,8 +96,8 @@ func ExampleWrite() {
 	// ⎣3  6⎦
 }
 
-// Array describes a file of any rank with element strides, here a
-// Fortran-order 2×3×4 array; its fields are window.View's.
+// Array describes a file of any rank as an adapter.Array with element
+// strides, here a Fortran-order 2×3×4 array.
 func ExampleFile_Array() {
 	f, err := npy.Open("../../testdata/npy/f_f8_2x3x4.npy")
 	if err != nil {
@@ -110,12 +110,14 @@ func ExampleFile_Array() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(a.Shape, a.Strides, len(a.Data))
+	fmt.Println(a, len(a.Data))
+	fmt.Println(a.At(1, 0, 2), a.Select(0, 1).Permute(1, 0).At(2, 0)) // a[1, 0, 2] both
 	_, err = f.Strided()
 	fmt.Println(err)
 	// Output:
-	// [2 3 4] [1 2 6] 24
-	// strider: shape is not 2-D: shape [2 3 4] has 3 dimensions; use Array
+	// shape [2 3 4], strides [1 2 6], offset 0 24
+	// 1013.25 1013.25
+	// strider: wrong number of dimensions: shape [2 3 4] has 3 dimensions; use Array
 }
 
 // Big-endian data is converted into Go memory, and the File says so.

@@ -232,47 +232,35 @@ func (f *File) check(isize int) error {
 	return nil
 }
 
-// Array is an N-dimensional float64 array, with strides and offset in
-// elements as in window.View:
+// Array returns the float64 data in any number of dimensions as an
+// adapter.Array sharing the file's memory, with C- or Fortran-order strides
+// in elements: Strides[k] is the product of the dimensions after k (C order)
+// or before k (Fortran order), and Offset is 0. For a Fortran-order 2×3×4
+// file:
 //
-//	element idx is at Data[Offset + Σ idx[k]*Strides[k]]
+//	file: [header … | a000 a100 a010 a110 a020 …]
+//	Array{Shape: [2 3 4], Strides: [1 2 6], Offset: 0}
 //
-// Its fields are window.View's, in the same order, so window.View(a)
-// converts it and window.View(a).Array() describes it for window.Windows.
-type Array struct {
-	Data           []float64
-	Shape, Strides []int
-	Offset         int
-}
-
-// Array32 is Array for float32 data.
-type Array32 struct {
-	Data           []float32
-	Shape, Strides []int
-	Offset         int
-}
-
-// Array returns the float64 data in any number of dimensions, sharing the
-// file's memory, with C- or Fortran-order strides in elements: Strides[k] is
-// the product of the dimensions after k (C order) or before k (Fortran
-// order). Shape and Strides are fresh slices. Array returns an error
-// wrapping ErrDtype for float32 data (use Array32) and ErrClosed after
-// Close.
-func (f *File) Array() (Array, error) {
+// Shape and Strides are fresh slices. The result passes Check (Open
+// checked the shape against the data), and its views (Permute, Slice,
+// Select, window.Windows) share the file's memory too. Array returns an
+// error wrapping ErrDtype for float32 data (use Array32) and ErrClosed
+// after Close.
+func (f *File) Array() (adapter.Array[float64], error) {
 	if err := f.check(8); err != nil {
-		return Array{}, err
+		return adapter.Array[float64]{}, err
 	}
 	shape, strides := f.strides()
-	return Array{Data: f.f64, Shape: shape, Strides: strides}, nil
+	return adapter.Array[float64]{Data: f.f64, Shape: shape, Strides: strides}, nil
 }
 
 // Array32 is Array for float32 data.
-func (f *File) Array32() (Array32, error) {
+func (f *File) Array32() (adapter.Array[float32], error) {
 	if err := f.check(4); err != nil {
-		return Array32{}, err
+		return adapter.Array[float32]{}, err
 	}
 	shape, strides := f.strides()
-	return Array32{Data: f.f32, Shape: shape, Strides: strides}, nil
+	return adapter.Array[float32]{Data: f.f32, Shape: shape, Strides: strides}, nil
 }
 
 // strides returns a copy of the shape and the element strides of the

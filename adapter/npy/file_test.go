@@ -175,19 +175,22 @@ func TestOpenAllocs(t *testing.T) {
 	t.Logf("allocations per Open+Strided+Close: %v", counts["large"])
 }
 
-// TestArrayIsWindowView checks the promise in Array's doc: it converts to a
-// window.View, which window's N-d machinery reads.
-func TestArrayIsWindowView(t *testing.T) {
+// TestArrayWindows checks the promise in Array's doc: it is an
+// adapter.Array that passes Check, reads the file's elements at the offsets
+// of its order, and window's N-d machinery takes as it is.
+func TestArrayWindows(t *testing.T) {
 	for _, name := range []string{"c_f8_2x3x4.npy", "f_f8_2x3x4.npy"} {
 		f, err := npy.Open(fixture.Path("npy/" + name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := f.Array()
+		v, err := f.Array()
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := window.View(a)
+		if err := v.Check(); err != nil {
+			t.Errorf("%s: Check: %v", name, err)
+		}
 		// base(24).reshape(2, 3, 4) in either order: C index of (1, 2, 3)
 		// is 23, Fortran index is 1 + 2*2 + 3*6 = 23 too; (1, 0, 2) differs.
 		if got, want := v.At(1, 2, 3), 1000+23+0.25; got != want {
@@ -199,6 +202,18 @@ func TestArrayIsWindowView(t *testing.T) {
 		}
 		if got := v.At(1, 0, 2); got != want {
 			t.Errorf("%s: At(1, 0, 2): got %v, want %v", name, got, want)
+		}
+		// Windows of 2 along the last axis: window (1, 0, 1) starts at
+		// element (1, 0, 1) and its second element is (1, 0, 2).
+		w, err := window.Windows(v, []window.Axis{{}, {}, {Size: 2}})
+		if err != nil {
+			t.Fatalf("%s: Windows: %v", name, err)
+		}
+		if got := w.At(1, 0, 1, 1); got != want {
+			t.Errorf("%s: Windows At(1, 0, 1, 1): got %v, want %v", name, got, want)
+		}
+		if len(w.Data) > 0 && &w.Data[0] != &v.Data[0] {
+			t.Errorf("%s: the windows do not share the file's memory", name)
 		}
 		f.Close()
 	}

@@ -130,6 +130,9 @@ func TestFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if err := a.Check(); err != nil {
+					t.Errorf("Array: Check: %v", err)
+				}
 				data, shape, strides = a.Data, a.Shape, a.Strides
 				if _, err := f.Strided32(); !errors.Is(err, npy.ErrDtype) {
 					t.Errorf("Strided32 of float64: got %v, want %v", err, npy.ErrDtype)
@@ -138,6 +141,9 @@ func TestFixtures(t *testing.T) {
 				a, err := f.Array32()
 				if err != nil {
 					t.Fatal(err)
+				}
+				if err := a.Check(); err != nil {
+					t.Errorf("Array32: Check: %v", err)
 				}
 				for _, v := range a.Data {
 					data = append(data, float64(v))

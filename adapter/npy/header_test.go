@@ -190,6 +190,9 @@ func FuzzHeader(f *testing.F) {
 			if err != nil || len(a.Data) != h.count() {
 				t.Fatalf("Array: %d elements, %v", len(a.Data), err)
 			}
+			if err := a.Check(); err != nil {
+				t.Fatalf("Array of shape %v: Check: %v", h.Shape, err)
+			}
 			for k := range min(len(a.Data), 64) {
 				if !same(a.Data[k], elem(k)) {
 					t.Fatalf("element %d: got %v, want %v", k, a.Data[k], elem(k))
@@ -230,6 +233,9 @@ func FuzzHeader(f *testing.F) {
 		a, err := fl.Array32()
 		if err != nil || len(a.Data) != h.count() {
 			t.Fatalf("Array32: %d elements, %v", len(a.Data), err)
+		}
+		if err := a.Check(); err != nil {
+			t.Fatalf("Array32 of shape %v: Check: %v", h.Shape, err)
 		}
 		for k := range min(len(a.Data), 64) {
 			if !same(float64(a.Data[k]), elem(k)) {
