@@ -475,42 +475,13 @@ func reach[T adapter.Float](x adapter.Array[T]) []T {
 
 // scaleArray sets c = beta·c, without reading c when beta == 0.
 func scaleArray[T adapter.Float](c adapter.Array[T], beta T) {
-	forEach(c.Shape, c.Strides, c.Offset, func(i int) {
+	walk2(c.Shape, c.Strides, c.Offset, c.Strides, c.Offset, func(i, _ int) {
 		if beta == 0 {
 			c.Data[i] = 0
 		} else {
 			c.Data[i] *= beta
 		}
 	})
-}
-
-// forEach calls fn with the buffer index of every element of the layout,
-// the last axis innermost.
-func forEach(shape, strides []int, off int, fn func(i int)) {
-	for _, n := range shape {
-		if n == 0 {
-			return
-		}
-	}
-	idx := make([]int, len(shape))
-	for {
-		i := off
-		for k, x := range idx {
-			i += x * strides[k]
-		}
-		fn(i)
-		k := len(idx) - 1
-		for ; k >= 0; k-- {
-			idx[k]++
-			if idx[k] < shape[k] {
-				break
-			}
-			idx[k] = 0
-		}
-		if k < 0 {
-			return
-		}
-	}
 }
 
 // sumOut replaces input t by the sum over its labels of that input only,
