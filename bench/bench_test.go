@@ -33,6 +33,7 @@ func BenchmarkGemv(b *testing.B)     { benchFamily(b, "gemv") }
 func BenchmarkStrided(b *testing.B)  { benchFamily(b, "strided") }
 func BenchmarkBatched(b *testing.B)  { benchFamily(b, "batched") }
 func BenchmarkConv(b *testing.B)     { benchFamily(b, "conv") }
+func BenchmarkND(b *testing.B)       { benchFamily(b, "nd") }
 func BenchmarkBackend(b *testing.B)  { benchFamily(b, "backend") }
 
 var npyFile = goflag.String("npy", "", "a .npy file of float64 for BenchmarkNpy (default: a random 1024×1024 column-major matrix)")
@@ -103,7 +104,7 @@ func benchWorkloads(b *testing.B, f *Family) {
 
 func TestBenchFamiliesCovered(t *testing.T) {
 	// Every family has its Benchmark function above.
-	have := map[string]bool{"Traverse": true, "Gemm": true, "Gemv": true, "Strided": true, "Batched": true, "Conv": true, "Backend": true}
+	have := map[string]bool{"Traverse": true, "Gemm": true, "Gemv": true, "Strided": true, "Batched": true, "Conv": true, "ND": true, "Backend": true}
 	for _, f := range Families() {
 		if !have[f.Bench] {
 			t.Errorf("family %s: no Benchmark%s", f.Name, f.Bench)

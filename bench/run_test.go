@@ -213,3 +213,25 @@ func TestSameResult(t *testing.T) {
 		t.Error("lengths 1 and 2: no error")
 	}
 }
+
+// TestNDPlanCopiesNothing: strider's plan for attention in both storages,
+// the broadcast matmul and the permuted einsum reads every operand in place,
+// as ContractPlan.CopiedBytes reports it, where pack copies.
+func TestNDPlanCopiesNothing(t *testing.T) {
+	r := tinyReport(t)
+	for _, m := range r.Measurements {
+		if !strings.HasPrefix(m.Workload, "nd/") {
+			continue
+		}
+		switch m.Choice {
+		case "plan":
+			if m.Copied != 0 {
+				t.Errorf("%s %s %s: copied %d bytes, want 0", m.Workload, m.SizeLabel, m.Choice, m.Copied)
+			}
+		case "pack":
+			if m.Copied <= 0 {
+				t.Errorf("%s %s %s: copied %d bytes, want > 0", m.Workload, m.SizeLabel, m.Choice, m.Copied)
+			}
+		}
+	}
+}

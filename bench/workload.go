@@ -123,6 +123,7 @@ func Families() []Family {
 		stridedFamily(),
 		batchedFamily(),
 		convFamily(),
+		ndFamily(),
 		backendFamily(),
 	}
 }

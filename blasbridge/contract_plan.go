@@ -1,8 +1,7 @@
 package blasbridge
 
 import (
-	"fmt"
-	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"unsafe"
@@ -273,10 +272,11 @@ func evaluate[T adapter.Float](be *Backend, ct *contraction[T], groups [4][]int,
 	a := batchOperand[T]{l: cp.item[opA], stride: cp.inner.s[opA]}
 	b := batchOperand[T]{l: cp.item[opB], stride: cp.inner.s[opB]}
 	c := batchOperand[T]{l: cp.item[opC], stride: cp.inner.s[opC]}
-	bp, _, _, err := planBatched(be, &a, &b, &c, cp.inner.n, betaNonZero || len(cp.kloops) > 0, false)
+	bp, panel, _, err := planBatched(be, &a, &b, &c, cp.inner.n, betaNonZero || len(cp.kloops) > 0, false)
 	if err != nil {
 		return cplan{}, err
 	}
+	bp.Workers = plannedWorkers(be, &bp, panel)
 	cp.bp = bp
 	reps := 1
 	for _, d := range cp.loops {
@@ -311,6 +311,31 @@ func evaluate[T adapter.Float](be *Backend, ct *contraction[T], groups [4][]int,
 		calls*callCost + float64(reps)*batchCost
 	cp.perfect = copies == 0 && len(leftM)+len(leftN)+len(leftK) == 0 && eff >= maxEff(be)
 	return cp, nil
+}
+
+// plannedWorkers returns the Workers runBatched will report for a planned
+// batch, so that a plan made without data says how its items are spread.
+func plannedWorkers(be *Backend, bp *BatchPlan, panel int) int {
+	count, m, n := bp.Count, bp.M, bp.N
+	if bp.Folded {
+		if bp.C.scratch() || bp.A.Packed || bp.B.Packed {
+			return 1 // run as the one call it describes
+		}
+		if panel == panelRows {
+			m /= count
+		} else {
+			n /= count
+		}
+	}
+	if count <= 1 {
+		return 1
+	}
+	procs := runtime.GOMAXPROCS(0)
+	chunk, share := schedule(be, procs, count, m, n, bp.K, panel)
+	if !share {
+		return 1
+	}
+	return min(procs, (count+chunk-1)/chunk)
 }
 
 // shapeEff is the rough fraction of its best rate a GEMM keeps with one
@@ -447,6 +472,3 @@ func (cp *cplan) describe(p *ContractPlan, ct labelNamer) {
 type labelNamer interface{ id(i int) int }
 
 func (ct *contraction[T]) id(i int) int { return ct.labels[i].id }
-
-var _ = math.Inf
-var _ = fmt.Sprint

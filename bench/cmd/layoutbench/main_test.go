@@ -57,7 +57,7 @@ func TestRunQuickJSON(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"traverse", "gemm", "gemv", "strided", "batched", "conv", "backend"} {
+	for _, name := range []string{"traverse", "gemm", "gemv", "strided", "batched", "conv", "nd", "backend"} {
 		if !families[name] {
 			t.Errorf("family %s missing", name)
 		}
@@ -145,7 +145,7 @@ func TestRunUsageErrors(t *testing.T) {
 		want []string // in the error message
 	}{
 		{[]string{"-nosuch"}, []string{"nosuch"}},
-		{[]string{"-workloads", "gemm,nosuch"}, []string{`"nosuch"`, "traverse, gemm, gemv, strided, batched, conv, backend", "gemm/col"}},
+		{[]string{"-workloads", "gemm,nosuch"}, []string{`"nosuch"`, "traverse, gemm, gemv, strided, batched, conv, nd, backend", "gemm/col"}},
 		{[]string{"-sizes", "8,x"}, []string{`"x" is not a positive integer`}},
 		{[]string{"-sizes", "nosuch=8"}, []string{`"nosuch"`}},
 		{[]string{"-workloads", "conv", "-sizes", "100000"}, []string{"hw=100000", "want 1..512"}},
@@ -154,9 +154,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-plot", "x.svg"}, []string{".png"}},
 		{[]string{"-readme", "/nonexistent/README.md"}, []string{"-readme"}},
 		{[]string{"extra"}, []string{"unexpected argument"}},
-		{[]string{"explain"}, []string{"-shape and -strides are required"}},
+		{[]string{"explain"}, []string{"-shape is required"}},
 		{[]string{"explain", "-shape", "6,8", "-strides", "8,4q"}, []string{`"4q"`}},
-		{[]string{"explain", "-shape", "6,8,2", "-strides", "8,48,4"}, []string{"dimensions"}},
+		{[]string{"explain", "-shape", "6,8,2", "-strides", "8,48"}, []string{"dimensions"}},
 		{[]string{"explain", "-shape", "6,8", "-strides", "8,44"}, []string{"stride 44 bytes"}},
 	} {
 		var stderr bytes.Buffer
