@@ -23,6 +23,17 @@
 // Wrap turns each class into the Gonum type that reaches BLAS that way:
 // *mat.Dense, *colmajor.Dense, or *Strided.
 //
+// # Conversions
+//
+// StridedOf views *mat.Dense, *colmajor.Dense, *Strided and their
+// transposes (mat.Transpose, any mat.Untransposer) as a Strided; FromGeneral
+// and FromGeneralCols view BLAS storage; General, GeneralCols and Wrap go
+// back; ArrayOf, Strided.Array and StridedView cross to and from rank-2
+// Arrays; Transposed swaps a Strided's strides and stays a Strided (T must
+// return mat.Matrix). Every float64 entry point has a float32 twin beside it
+// (Strided32, NewStrided32, Wrap32, FromGeneral32, FromGeneralCols32,
+// Strided32Of, Strided32View). None copies.
+//
 // # Aliasing
 //
 // Everything here shares the caller's buffer; nothing copies. A layout whose
