@@ -34,6 +34,13 @@
 // Every plan reports what it copied (Plan.CopiedBytes), and PlanGemm shows
 // the plan without running it.
 //
+// # float32
+//
+// Every float64 entry point has its float32 twin beside it, taking
+// adapter.Strided32 and blas32 vectors: Gemm and Gemm32, Gemv and Gemv32,
+// GemmBatched and GemmBatched32, PlanGemm and PlanGemm32. Matmul, Einsum
+// and their plans are generic over adapter.Float.
+//
 // # Aliasing
 //
 // BLAS never sees aliased memory. An output whose own elements share

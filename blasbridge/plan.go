@@ -150,6 +150,17 @@ func PlanGemm(a, b, c adapter.Layout) (Plan, error) {
 	return planGemm(be, a, b, c, 8, false, false)
 }
 
+// PlanGemm32 is PlanGemm for float32 layouts: the plan Gemm32 would follow.
+// Copies cost half as much as in float64, so the choice between a slow
+// trans flag and packing may differ.
+func PlanGemm32(a, b, c adapter.Layout) (Plan, error) {
+	be := active.Load()
+	if err := checkGemm(a, b, c); err != nil {
+		return Plan{}, err
+	}
+	return planGemm(be, a, b, c, 4, false, false)
+}
+
 // checkGemm validates the layouts, the shapes and the output, independent
 // of buffers.
 func checkGemm(a, b, c adapter.Layout) error {
