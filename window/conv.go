@@ -99,9 +99,9 @@ func (p Conv2D) OutDims() (oh, ow int) {
 // dst is overwritten. Forward returns an error, and writes nothing, for a
 // buffer of the wrong length (ErrLength), a dst that shares memory with x or
 // w (ErrOverlap; x and w may share), a size that is not positive, a negative
-// stride, dilation or padding, or a kernel larger than the padded input
-// (ErrDims), sizes whose arithmetic overflows int (ErrOverflow), and an
-// unknown Format or Algorithm.
+// stride, dilation or padding (ErrDims), a kernel larger than the padded
+// input (ErrTooLarge, which matches ErrDims too), sizes whose arithmetic overflows int (ErrOverflow), and an
+// unknown Format or Algorithm (ErrDims).
 //
 // After the first call with a given shape, Forward allocates nothing: its
 // scratch is pooled.
@@ -140,12 +140,12 @@ func (p Conv2D) geometry() (convGeom, error) {
 	case NHWC:
 		g.nhwc = true
 	default:
-		return g, fmt.Errorf("%w: unknown format %v", ErrDims, p.Format)
+		return g, badParam("unknown format %v", p.Format)
 	}
 	switch p.Algo {
 	case Auto, BatchedGEMM, Im2Col, Direct:
 	default:
-		return g, fmt.Errorf("%w: unknown algorithm %v", ErrDims, p.Algo)
+		return g, badParam("unknown algorithm %v", p.Algo)
 	}
 	g.n, g.c, g.h, g.w, g.f, g.kh, g.kw = p.N, p.C, p.H, p.W, p.F, p.KH, p.KW
 	for _, d := range [...]struct {
@@ -161,7 +161,7 @@ func (p Conv2D) geometry() (convGeom, error) {
 		v    int
 	}{{"StrideH", p.StrideH}, {"StrideW", p.StrideW}, {"DilationH", p.DilationH}, {"DilationW", p.DilationW}, {"PadH", p.PadH}, {"PadW", p.PadW}} {
 		if d.v < 0 {
-			return g, fmt.Errorf("%w: %s = %d", ErrDims, d.name, d.v)
+			return g, badParam("%s = %d is negative", d.name, d.v)
 		}
 	}
 	one := func(v int) int {
@@ -200,7 +200,7 @@ func (p Conv2D) geometry() (convGeom, error) {
 		return g, fmt.Errorf("%w: padded input or dilated kernel size", ErrOverflow)
 	}
 	if ekh > g.hp || ekw > g.wp {
-		return g, fmt.Errorf("%w: dilated kernel %d×%d is larger than the padded input %d×%d", ErrDims, ekh, ekw, g.hp, g.wp)
+		return g, tooLarge("dilated kernel %d×%d is larger than the padded input %d×%d", ekh, ekw, g.hp, g.wp)
 	}
 	g.oh = (g.hp-ekh)/g.sh + 1
 	g.ow = (g.wp-ekw)/g.sw + 1

@@ -42,12 +42,13 @@
 // # Panics
 //
 // Sizes, steps, strides and offsets may come from outside the program, so
-// Sliding, Windows and Array.Matrix return errors naming the problem (ErrDims,
-// ErrRank, ErrOutOfBounds, ErrOverflow, ErrNotMatrix) and never panic. An
-// Array's At, Set and Index panic for a wrong number of indices (ErrRank) or
-// an index outside the view (ErrIndex), as Gonum's matrices do; Set panics
-// with an error wrapping ErrReadOnly through a view whose elements share
-// addresses, without writing. These errors are adapter's own values, so
+// Sliding, Windows and Array.Matrix return errors naming the problem
+// (ErrDims, ErrTooLarge, ErrRank, ErrOutOfBounds, ErrOverflow,
+// ErrNotMatrix) and never panic. An Array's At, Set and Index panic for a
+// wrong number of indices (ErrRank) or an index outside the view
+// (ErrIndex), as Gonum's matrices do; Set panics with an error wrapping
+// ErrReadOnly through a view whose elements share addresses, without
+// writing. These errors are adapter's own values, so
 // errors.Is matches window.ErrRank and adapter.ErrRank alike.
 //
 // # Convolution

@@ -2,6 +2,7 @@ package window
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
@@ -11,8 +12,13 @@ import (
 // errors wrap one of these and add the numbers; test with errors.Is.
 var (
 	// ErrDims: a size, step, dilation or dimension is not positive, or a
-	// window or kernel is larger than the (padded) input.
+	// convolution's format or algorithm is unknown. Errors wrapping
+	// ErrTooLarge match it too.
 	ErrDims = bounds.ErrDims
+	// ErrTooLarge: a window or kernel is larger than its (padded) input.
+	// Returned errors match both ErrTooLarge and ErrDims, which reported
+	// this case alone before ErrTooLarge existed.
+	ErrTooLarge = errors.New("window: window larger than its input")
 	// ErrOutOfBounds: a view reaches outside its buffer.
 	ErrOutOfBounds = bounds.ErrOutOfBounds
 	// ErrOverflow: the arithmetic on the sizes overflows int.
@@ -38,3 +44,28 @@ var (
 	// is adapter.ErrReadOnly.
 	ErrReadOnly = adapter.ErrReadOnly
 )
+
+// dimsError is an error that matches ErrDims (and sentinel, when set) but
+// says what is wrong in its own words, not ErrDims' "non-positive
+// dimension", for the cases where nothing is non-positive.
+type dimsError struct {
+	msg      string
+	sentinel error
+}
+
+func (e *dimsError) Error() string { return e.msg }
+
+func (e *dimsError) Is(target error) bool {
+	return target == ErrDims || (e.sentinel != nil && target == e.sentinel)
+}
+
+// tooLarge returns an error matching ErrTooLarge and ErrDims.
+func tooLarge(format string, args ...any) error {
+	return &dimsError{msg: "window: " + fmt.Sprintf(format, args...), sentinel: ErrTooLarge}
+}
+
+// badParam returns an error matching ErrDims for a parameter that is wrong
+// for a reason other than its sign.
+func badParam(format string, args ...any) error {
+	return &dimsError{msg: "window: " + fmt.Sprintf(format, args...)}
+}

@@ -22,8 +22,9 @@ import (
 // Layout.Overlaps is true, Set panics, and blasbridge packs the view before
 // BLAS.
 //
-// Sliding returns an error wrapping ErrDims, and never panics, for size <= 0,
-// step <= 0 and size > len(x). It does not allocate.
+// Sliding returns an error, and never panics, wrapping ErrDims for size <= 0
+// or step <= 0 and matching ErrTooLarge (and ErrDims) for size > len(x). It
+// does not allocate when it succeeds.
 func Sliding(x []float64, size, step int) (adapter.Strided, error) {
 	l, end, err := slidingLayout(len(x), size, step)
 	if err != nil {
@@ -50,7 +51,7 @@ func slidingLayout(n, size, step int) (l adapter.Layout, end int, err error) {
 	case step <= 0:
 		return l, 0, fmt.Errorf("%w: step %d", ErrDims, step)
 	case size > n:
-		return l, 0, fmt.Errorf("%w: window size %d is larger than the %d-element input", ErrDims, size, n)
+		return l, 0, tooLarge("window %d is larger than the %d-element input", size, n)
 	}
 	l = adapter.Layout{Rows: (n-size)/step + 1, Cols: size, RowStride: step, ColStride: 1}
 	// The last window starts at (Rows-1)*step <= n-size: no overflow is

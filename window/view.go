@@ -45,8 +45,9 @@ type Axis struct {
 // overflow-checked arithmetic), so every element of the view does too. It
 // returns an error, never a panic, wrapping ErrRank when the shape, strides
 // and axes differ in length or a has no axis; ErrDims for a non-positive
-// axis length, a negative Size, Step or Dilation, or a dilated window longer
-// than its axis; ErrOutOfBounds for an array that reaches outside its Data;
+// axis length or a negative Size, Step or Dilation; ErrTooLarge (which
+// matches ErrDims too) for a dilated window longer than its axis;
+// ErrOutOfBounds for an array that reaches outside its Data;
 // and ErrOverflow.
 func Windows[T adapter.Float](a adapter.Array[T], axes []Axis) (adapter.Array[T], error) {
 	r := len(a.Shape)
@@ -66,7 +67,7 @@ func Windows[T adapter.Float](a adapter.Array[T], axes []Axis) (adapter.Array[T]
 		}
 		ax := axes[k]
 		if ax.Size < 0 || ax.Step < 0 || ax.Dilation < 0 {
-			return adapter.Array[T]{}, fmt.Errorf("%w: axis %d: window size %d, step %d, dilation %d", ErrDims, k, ax.Size, ax.Step, ax.Dilation)
+			return adapter.Array[T]{}, badParam("axis %d: window size %d, step %d, dilation %d: none may be negative", k, ax.Size, ax.Step, ax.Dilation)
 		}
 		if ax.Size > 0 {
 			nw++
@@ -86,7 +87,7 @@ func Windows[T adapter.Float](a adapter.Array[T], axes []Axis) (adapter.Array[T]
 			return adapter.Array[T]{}, fmt.Errorf("%w: axis %d: window size %d with dilation %d", ErrOverflow, k, ax.Size, dil)
 		}
 		if span >= n {
-			return adapter.Array[T]{}, fmt.Errorf("%w: axis %d: window size %d with dilation %d spans %d elements, the axis has %d", ErrDims, k, ax.Size, dil, span+1, n)
+			return adapter.Array[T]{}, tooLarge("axis %d: window %d with dilation %d spans %d elements, the axis has %d", k, ax.Size, dil, span+1, n)
 		}
 		o := (n-1-span)/step + 1
 		if v.Strides[k], err = scaled(k, o, step, stride); err != nil {

@@ -1,20 +1,20 @@
-//go:build netlib && cgo
-
 // Package netlib makes OpenBLAS, through gonum.org/v1/netlib's CBLAS
 // bindings, the BLAS behind blasbridge — and behind Gonum's own blas64,
 // blas32 and mat — with one import:
 //
 //	import _ "github.com/strider-go/strider/blasbridge/netlib"
 //
-// Every file carries the build constraint "netlib && cgo", so the package
-// exists only when built with
+// The backend's files carry the build constraint "netlib && cgo", so the
+// backend exists only when built with
 //
 //	go build -tags netlib
 //
-// and cgo enabled; without the tag the import fails to build ("build
-// constraints exclude all Go files") rather than silently running pure Go,
-// and with the tag but CGO_ENABLED=0 it fails on an undefined identifier
-// that says cgo is required. The package links -lopenblas itself (Debian:
+// and cgo enabled. This file is untagged so that go doc and tools that do
+// not set the tag see the package. Without the tag the package builds, but
+// its init panics, saying the tag is missing, rather than letting a program
+// that asked for OpenBLAS silently run pure Go; with the tag but
+// CGO_ENABLED=0 it fails to build on an undefined identifier that says cgo
+// is required. The package links -lopenblas itself (Debian:
 // libopenblas-dev), so no CGO_LDFLAGS need be set.
 //
 // # What importing it changes
