@@ -107,8 +107,8 @@ func newFile(data []byte, mapped bool) (*File, error) {
 // Names returns the names of the file's tensors, sorted; a fresh slice.
 func (f *File) Names() []string { return append([]string(nil), f.h.names...) }
 
-// Metadata returns a copy of the header's "__metadata__" map, or nil when
-// the header has none.
+// Metadata returns a copy of the header's "__metadata__" map: nil when the
+// header has none, empty when it is null or {}.
 func (f *File) Metadata() map[string]string { return maps.Clone(f.h.meta) }
 
 // Info returns what the header says about the named tensor; its Shape is a

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/strider-go/strider/internal/bounds"
@@ -277,7 +278,7 @@ func ints(d *json.Decoder, what string, tooBig error, add func(int)) error {
 			return fmt.Errorf("%w: %s holds %v, not a number", ErrHeader, what, tok)
 		}
 		s := string(num)
-		if s[0] == '-' || bytes.ContainsAny([]byte(s), ".eE") {
+		if strings.ContainsAny(s, "-.eE") {
 			return fmt.Errorf("%w: %s holds %s, not a non-negative integer", ErrHeader, what, s)
 		}
 		v, err := strconv.ParseInt(s, 10, 0)

@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/internal/bounds"
@@ -43,7 +44,8 @@ type Tensor struct {
 // omitted when metadata is empty.
 //
 // Write returns an error, having written nothing, wrapping ErrHeader for a
-// repeated name or the reserved name "__metadata__", ErrDtype for an Array of another type, an adapter layout
+// repeated name, the reserved name "__metadata__", or a name or metadata
+// string that is not valid UTF-8, ErrDtype for an Array of another type, an adapter layout
 // error for an Array that fails Check, and adapter.ErrOverflow for one whose
 // byte size overflows int; then w's errors. It allocates the header and a
 // 64 KiB buffer.
@@ -58,8 +60,8 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 	es := make([]entry, 0, len(tensors))
 	seen := map[string]bool{}
 	for _, t := range tensors {
-		if t.Name == metadataKey || seen[t.Name] {
-			return fmt.Errorf("%w: tensor name %q reserved or repeated", ErrHeader, t.Name)
+		if t.Name == metadataKey || seen[t.Name] || !utf8.ValidString(t.Name) {
+			return fmt.Errorf("%w: tensor name %q reserved, repeated or not UTF-8", ErrHeader, t.Name)
 		}
 		seen[t.Name] = true
 		e := entry{name: t.Name}
@@ -88,6 +90,11 @@ func Write(w io.Writer, tensors []Tensor, metadata map[string]string) error {
 		return cmp.Compare(x.name, y.name)
 	})
 
+	for k, v := range metadata {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("%w: metadata %q: %q is not UTF-8", ErrHeader, k, v)
+		}
+	}
 	hdr := []byte{'{'}
 	if len(metadata) > 0 {
 		hdr = appendString(hdr, metadataKey)
@@ -154,7 +161,7 @@ func appendString(b []byte, s string) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.Encode(s) // a string always encodes (invalid UTF-8 becomes U+FFFD)
+	enc.Encode(s) // a valid UTF-8 string always encodes
 	return append(b, bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})...)
 }
 

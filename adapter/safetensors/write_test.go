@@ -162,6 +162,7 @@ func TestWriteErrors(t *testing.T) {
 	}{
 		{[]safetensors.Tensor{{Name: "a", Array: ok}, {Name: "a", Array: ok}}, safetensors.ErrHeader},
 		{[]safetensors.Tensor{{Name: "__metadata__", Array: ok}}, safetensors.ErrHeader},
+		{[]safetensors.Tensor{{Name: "\xff", Array: ok}}, safetensors.ErrHeader},
 		{[]safetensors.Tensor{{Name: "a", Array: []float64{1}}}, safetensors.ErrDtype},
 		{[]safetensors.Tensor{{Name: "a", Array: &ok}}, safetensors.ErrDtype},
 		{[]safetensors.Tensor{{Name: "a", Array: bad}}, adapter.ErrOutOfBounds},
