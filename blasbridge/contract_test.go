@@ -136,9 +136,8 @@ func randArray(rng *rand.Rand, shape []int, sentinel float64) adapter.Array[floa
 }
 
 type einsumCase struct {
-	spec             string
-	sa, sb, sc       []int
-	copies0, strided bool
+	spec       string
+	sa, sb, sc []int
 }
 
 func TestEinsumBrute(t *testing.T) {

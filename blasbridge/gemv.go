@@ -60,6 +60,7 @@ type gemvFunc[T float] func(tA blas.Transpose, m, n int, alpha T, a []T, lda int
 
 func gemv[T float](be *Backend, kernel gemvFunc[T], alpha T, ad []T, al adapter.Layout, x vec[T], beta T, y vec[T]) (Plan, error) {
 	if err := al.Check(len(ad)); err != nil {
+		//lint:ignore ST1005 "A" names the matrix operand, as in Gemm's errors.
 		return Plan{}, fmt.Errorf("A: %w", err)
 	}
 	if err := x.check("x"); err != nil {

@@ -30,20 +30,6 @@ func sentinels(n int) []float64 {
 	return buf
 }
 
-// colBuf returns a buffer holding vals column-major with leading dimension ld
-// from index pre, followed by post more elements; every other element is a
-// sentinel.
-func colBuf(vals [][]float64, ld, pre, post int) []float64 {
-	r, c := len(vals), len(vals[0])
-	buf := sentinels(pre + (c-1)*ld + r + post)
-	for i, row := range vals {
-		for j, v := range row {
-			buf[pre+i+j*ld] = v
-		}
-	}
-	return buf
-}
-
 func randVals(rnd *rand.Rand, r, c int) [][]float64 {
 	vals := make([][]float64, r)
 	for i := range vals {
@@ -879,14 +865,6 @@ func TestDenseCopyOf(t *testing.T) {
 		av[3][2] = 999
 		checkMatrix(t, tc, ak+": copy after write to source", m, av)
 	}
-}
-
-func subVals(vals [][]float64, i, k, j, l int) [][]float64 {
-	out := make([][]float64, k-i)
-	for p := range out {
-		out[p] = vals[i+p][j:l]
-	}
-	return out
 }
 
 func TestRowMajorCopy(t *testing.T) {

@@ -129,7 +129,7 @@ func testAliasingGemm[T float](t *testing.T, run gemmFunc[T]) {
 				err := caught(func() error {
 					p, err := run(alpha, a, b, beta, c)
 					if err != nil {
-						return fmt.Errorf("Gemm: %w", err)
+						return fmt.Errorf("blasbridge.Gemm: %w", err)
 					}
 					if err := checkGemmPlan(p, a.l, b.l, c.l, size, beta != 0); err != nil {
 						return fmt.Errorf("plan: %w", err)
@@ -139,7 +139,7 @@ func testAliasingGemm[T float](t *testing.T, run gemmFunc[T]) {
 					}
 					want, scale := refGemm(alpha, a, b, beta, c)
 					if err := checkOutput(c, want, scale, tol); err != nil {
-						return fmt.Errorf("C: %w (plan %v)", err, p)
+						return fmt.Errorf("output C: %w (plan %v)", err, p)
 					}
 					for _, in := range []operand[T]{a, b} {
 						if in.buffer != c.buffer {
@@ -216,7 +216,7 @@ func testAliasingGemv[T float](t *testing.T, run gemvFunc[T]) {
 				err := caught(func() error {
 					p, err := run(alpha, a, x, beta, y)
 					if err != nil {
-						return fmt.Errorf("Gemv: %w", err)
+						return fmt.Errorf("blasbridge.Gemv: %w", err)
 					}
 					if err := checkGemvPlan(p, a.l, x.inc, tc.scratch, size, beta != 0); err != nil {
 						return fmt.Errorf("plan: %w", err)

@@ -47,20 +47,20 @@ func testGemm[T float](t *testing.T, run gemmFunc[T]) {
 								err := caught(func() error {
 									p, err := run(alpha, a, b, beta, c)
 									if err != nil {
-										return fmt.Errorf("Gemm: %w", err)
+										return fmt.Errorf("blasbridge.Gemm: %w", err)
 									}
 									if err := checkGemmPlan(p, a.l, b.l, c.l, size, beta != 0); err != nil {
 										return fmt.Errorf("plan: %w", err)
 									}
 									want, scale := prod.gemmOf(alpha, beta, c.value)
 									if err := checkOutput(c, want, scale, tol); err != nil {
-										return fmt.Errorf("C: %w (plan %v)", err, p)
+										return fmt.Errorf("output C: %w (plan %v)", err, p)
 									}
 									if err := a.unchanged(); err != nil {
-										return fmt.Errorf("A written: %w", err)
+										return fmt.Errorf("input A written: %w", err)
 									}
 									if err := b.unchanged(); err != nil {
-										return fmt.Errorf("B written: %w", err)
+										return fmt.Errorf("input B written: %w", err)
 									}
 									return nil
 								})

@@ -183,7 +183,7 @@ func testGemv[T float](t *testing.T, run gemvFunc[T]) {
 								err := caught(func() error {
 									p, err := run(alpha, a, x, beta, y)
 									if err != nil {
-										return fmt.Errorf("Gemv: %w", err)
+										return fmt.Errorf("blasbridge.Gemv: %w", err)
 									}
 									if err := checkGemvPlan(p, a.l, x.inc, false, size, beta != 0); err != nil {
 										return fmt.Errorf("plan: %w", err)
@@ -193,7 +193,7 @@ func testGemv[T float](t *testing.T, run gemvFunc[T]) {
 										return fmt.Errorf("y: %w (plan %v)", err, p)
 									}
 									if err := a.unchanged(); err != nil {
-										return fmt.Errorf("A written: %w", err)
+										return fmt.Errorf("input A written: %w", err)
 									}
 									if err := x.unchanged(); err != nil {
 										return fmt.Errorf("x written: %w", err)
