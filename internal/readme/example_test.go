@@ -1,0 +1,145 @@
+package readme_test
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/npy"
+	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/colmajor"
+	"github.com/strider-go/strider/window"
+)
+
+// The README's quick start.
+func Example_quickStart() {
+	// 2×3, column-major, ld = 2: columns (1 2), (3 4), (5 6).
+	a, err := colmajor.New([]float64{1, 2, 3, 4, 5, 6}, 2, 3, 2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := mat.NewDense(3, 1, []float64{1, 1, 1})
+	var c mat.Dense
+	c.Mul(a, b) // Gonum passes blas.Trans for a: nothing is copied
+	fmt.Println(c.RawMatrix().Data)
+
+	// The same buffer described the way NumPy does (strides in bytes):
+	l, err := adapter.FromNumPy([]int{2, 3}, []int{8, 16}, 8, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := adapter.Wrap([]float64{1, 2, 3, 4, 5, 6}, l)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%T: %v\n", m, l)
+
+	// And back: any Gonum matrix with storage, or its transpose, as a Strided.
+	s, ok := adapter.StridedOf(c.T())
+	fmt.Println(s.Layout, ok)
+	// Output:
+	// [9 12]
+	// *colmajor.Dense: col-major 2×3, ld=2 (contiguous)
+	// row-major 1×2, ld=2 (contiguous) true
+}
+
+// The README's .npy program.
+func Example_npy() {
+	dir, err := os.MkdirTemp("", "strider")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "a.npy")
+
+	// Write a column-major 3×2 matrix: it is saved with fortran_order True,
+	// column by column, as np.save(np.asfortranarray(a)) would save it.
+	out, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := adapter.Strided{Data: []float64{1, 2, 3, 4, 5, 6}, Layout: adapter.Layout{Rows: 3, Cols: 2, RowStride: 1, ColStride: 3}}
+	if err := npy.Write(out, s); err != nil {
+		log.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	f, err := npy.Open(path) // float64/float32, C or Fortran order: memory-mapped copy-on-write
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()      // views and matrices must not be used after Close
+	a, err := f.Matrix() // *mat.Dense (C order) or *colmajor.Dense (Fortran): BLAS gets the trans flag
+	if err != nil {
+		log.Fatal(err)
+	}
+	var y mat.VecDense
+	y.MulVec(a, mat.NewVecDense(2, []float64{1, 1}))
+	fmt.Printf("%T %v %v\n", a, f.Shape(), y.RawVector().Data)
+	// Output:
+	// *colmajor.Dense [3 2] [5 7 9]
+}
+
+// The README's N-d matmul and einsum program.
+func Example_matmul() {
+	const B, H, S, D = 2, 3, 4, 8
+	// Attention scores q·kᵀ for [B, H, S, D] arrays (nil strides: C order).
+	q, _ := adapter.NewArray(make([]float64, B*H*S*D), []int{B, H, S, D}, nil, 0)
+	k, _ := adapter.NewArray(make([]float64, B*H*S*D), []int{B, H, S, D}, nil, 0)
+	scores, _ := adapter.NewArray(make([]float64, B*H*S*S), []int{B, H, S, S}, nil, 0)
+	for i := range q.Data {
+		q.Data[i], k.Data[i] = 1, 0.5
+	}
+	// One batched GEMM; k's matrices go through the trans flag.
+	p, err := blasbridge.Matmul(1, q, k.Permute(0, 1, 3, 2), 0, scores)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(scores.At(1, 2, 3, 0), "·", p.Calls, "GEMMs, copied", p.CopiedBytes, "B")
+
+	// The same from [B, S, H, D] storage: a loop over b around a batch over h.
+	q2, _ := adapter.NewArray(q.Data, []int{B, S, H, D}, nil, 0)
+	k2, _ := adapter.NewArray(k.Data, []int{B, S, H, D}, nil, 0)
+	p, err = blasbridge.Einsum("bshd,bthd->bhst", 1, q2, k2, 0, scores)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("loops %s · batch %s · M %s · N %s · K %s · copied %d B\n", p.Loops, p.Batch, p.M, p.N, p.K, p.CopiedBytes)
+	// Output:
+	// 4 · 6 GEMMs, copied 0 B
+	// loops b · batch h · M s · N t · K d · copied 0 B
+}
+
+// The README's convolution program.
+func Example_conv() {
+	// One 4×4 image with 2 channels, one 3×3 filter, padding 1, channels last.
+	p := window.Conv2D{Format: window.NHWC, N: 1, C: 2, H: 4, W: 4, F: 1, KH: 3, KW: 3, PadH: 1, PadW: 1}
+	x := make([]float64, p.N*p.H*p.W*p.C)
+	w := make([]float64, p.KH*p.KW*p.C*p.F)
+	for i := range x {
+		x[i] = 1
+	}
+	for i := range w {
+		w[i] = 1
+	}
+	oh, ow := p.OutDims()
+	dst := make([]float64, p.N*oh*ow*p.F)
+	// Auto: per-tap GEMMs on shifted views, or im2col where that is faster.
+	if err := p.Forward(dst, x, w); err != nil {
+		log.Fatal(err)
+	}
+	for i := range oh {
+		fmt.Println(dst[i*ow : (i+1)*ow])
+	}
+	// Output:
+	// [8 12 12 8]
+	// [12 18 18 12]
+	// [12 18 18 12]
+	// [8 12 12 8]
+}
