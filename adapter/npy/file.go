@@ -28,6 +28,9 @@ type File struct {
 	f32    []float32
 	copied bool
 	closed bool
+	// release frees mapped: it unmaps a file, and does nothing for an
+	// archive member, whose data is a window of the Archive's mapping.
+	release func() error
 }
 
 // Open opens the .npy file at path and maps its data into memory. The data
@@ -57,7 +60,10 @@ func Open(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := newFile(fd, st.Size(), func(size int) ([]byte, error) { return mapFile(fd, size) })
+	f, err := newFile(fd, st.Size(), func(size int) ([]byte, func() error, error) {
+		m, err := mapFile(fd, size)
+		return m, func() error { return unmap(m) }, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -66,8 +72,9 @@ func Open(path string) (*File, error) {
 
 // newFile reads the .npy file r of size bytes. It maps the file with mapFn
 // when the data can be used in place, and reads it otherwise, or when mapFn
-// is nil or fails.
-func newFile(r io.ReaderAt, size int64, mapFn func(size int) ([]byte, error)) (*File, error) {
+// is nil or fails. mapFn returns the file's bytes and the function that
+// releases them.
+func newFile(r io.ReaderAt, size int64, mapFn func(size int) ([]byte, func() error, error)) (*File, error) {
 	h, err := decodeHeader(r, size)
 	if err != nil {
 		return nil, err
@@ -78,9 +85,17 @@ func newFile(r io.ReaderAt, size int64, mapFn func(size int) ([]byte, error)) (*
 		return f, nil
 	}
 	native := h.bigEndian() != littleEndian
-	if native && h.DataOffset%int64(isize) == 0 && mapFn != nil && size <= int64(maxInt) {
-		if m, err := mapFn(int(size)); err == nil {
-			f.mapped = m
+	if native && mapFn != nil && size <= int64(maxInt) {
+		// The data is used in place only where it is aligned for its type
+		// in memory: BLAS kernels (OpenBLAS's SSE2 ones among them) assume
+		// that, and a mapping's alignment is the file offset's.
+		m, release, err := mapFn(int(size))
+		if err == nil && uintptr(unsafe.Pointer(&m[h.DataOffset]))%uintptr(isize) != 0 {
+			err = release()
+			m = nil
+		}
+		if err == nil && m != nil {
+			f.mapped, f.release = m, release
 			p := unsafe.Pointer(&m[h.DataOffset])
 			if isize == 8 {
 				f.f64 = unsafe.Slice((*float64)(p), n)
@@ -295,7 +310,7 @@ func (f *File) Close() error {
 	f.f64, f.f32 = nil, nil
 	if m := f.mapped; m != nil {
 		f.mapped = nil
-		return unmap(m)
+		return f.release()
 	}
 	return nil
 }
