@@ -5,7 +5,7 @@ ground truth for convolution and sliding-window views.
 conv.json
     "conv2d": cases of torch.nn.functional.conv2d, "conv1d": cases of
     torch.nn.functional.conv1d. Each case records its format-independent
-    geometry (N, C, H, W, F, KH, KW, strides, dilations, paddings; for 1-D:
+    geometry (N, C, H, W, F, KH, KW, strides, dilations, paddings, groups; for 1-D:
     N, C, L, F, K, stride, dilation, pad), the input x in NCHW (NCL), the
     weights w in OIHW (OIK) and the output y in NCHW (NCL), all flattened in
     C order, plus OH and OW (OL). The NHWC / HWIO forms are transposes; the
@@ -93,17 +93,23 @@ def out_dim(size, k, stride, dil, pad):
     return (size + 2 * pad - dil * (k - 1) - 1) // stride + 1
 
 
-def naive_conv2d(x, w, sh, sw, dh, dw, ph, pw):
+def naive_conv2d(x, w, sh, sw, dh, dw, ph, pw, groups=1):
+    """The defining sum, group by group: output channel f reads input
+    channels [g*C/G, (g+1)*C/G) for g = f // (F/G), weights w[f, :C/G]."""
     n, c, h, wd = x.shape
-    f, c2, kh, kw = w.shape
-    assert c == c2
+    f, cg, kh, kw = w.shape
+    assert c == cg * groups and f % groups == 0
+    fg = f // groups
     oh, ow = out_dim(h, kh, sh, dh, ph), out_dim(wd, kw, sw, dw, pw)
     xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
     xp[:, :, ph:ph + h, pw:pw + wd] = x
     y = np.zeros((n, f, oh, ow))
-    for i, j in itertools.product(range(kh), range(kw)):
-        patch = xp[:, :, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
-        y += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j])
+    for g in range(groups):
+        xg = xp[:, g * cg:(g + 1) * cg]
+        wg = w[g * fg:(g + 1) * fg]
+        for i, j in itertools.product(range(kh), range(kw)):
+            patch = xg[:, :, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+            y[:, g * fg:(g + 1) * fg] += np.einsum("nchw,fc->nfhw", patch, wg[:, :, i, j])
     return y
 
 
@@ -153,6 +159,22 @@ CONV2D = [
     ("rough_large_same", 2, 8, 9, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, "rough", True),
     ("rough_k1x1_c16", 1, 16, 5, 6, 4, 1, 1, 1, 1, 1, 1, 0, 0, "rough", True),
     ("rough_mixed", 2, 3, 9, 11, 4, 3, 2, 2, 3, 2, 1, 2, 1, "rough", True),
+    # groups (trailing element): grouped, depthwise (G = C), channel
+    # multipliers (G = C, F = m*C), every stride, dilation and padding
+    ("groups2_3x3_same", 2, 4, 6, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, "dyadic", True, 2),
+    ("groups3_stride2_pad1", 1, 6, 8, 7, 3, 3, 3, 2, 2, 1, 1, 1, 1, "dyadic", False, 3),
+    ("groups2_dil2_3x2", 1, 4, 8, 9, 4, 3, 2, 1, 1, 2, 2, 2, 1, "dyadic", False, 2),
+    ("groups2_k1x1", 2, 6, 4, 5, 4, 1, 1, 1, 1, 1, 1, 0, 0, "dyadic", True, 2),
+    ("groups4_stride_2x3", 1, 8, 7, 9, 8, 3, 2, 2, 3, 1, 1, 0, 1, "dyadic", False, 4),
+    ("depthwise_3x3_same", 2, 5, 7, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1, "dyadic", True, 5),
+    ("depthwise_3x3_stride2", 1, 4, 9, 8, 4, 3, 3, 2, 2, 1, 1, 1, 1, "dyadic", False, 4),
+    ("depthwise_5x5_dil2_pad4", 1, 3, 10, 11, 3, 5, 5, 1, 1, 2, 2, 4, 4, "dyadic", False, 3),
+    ("depthwise_nopad_2x3", 2, 3, 5, 6, 3, 2, 3, 1, 1, 1, 1, 0, 0, "dyadic", False, 3),
+    ("depthwise_mult2", 1, 3, 6, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, "dyadic", True, 3),
+    ("depthwise_mult3_stride2", 2, 2, 7, 8, 6, 3, 3, 2, 2, 1, 1, 1, 1, "dyadic", False, 2),
+    ("depthwise_c1", 1, 1, 6, 5, 1, 3, 3, 1, 1, 1, 1, 1, 1, "dyadic", False, 1),
+    ("rough_groups2", 2, 8, 9, 9, 6, 3, 3, 1, 1, 1, 1, 1, 1, "rough", True, 2),
+    ("rough_depthwise_mult2", 2, 8, 9, 9, 16, 3, 3, 2, 2, 1, 1, 1, 1, "rough", True, 8),
 ]
 
 # (name, N, C, L, F, K, stride, dilation, pad, values, with_f32)
@@ -209,23 +231,26 @@ def finish(case, name, values, with_f32, y64, y32, ref, abs_ref):
     return case
 
 
-def conv2d_case(name, n, c, h, w_, f, kh, kw, sh, sw, dh, dw, ph, pw, values, with_f32):
-    x, w = make_inputs(values, n * c * h * w_, f * c * kh * kw)
+def conv2d_case(name, n, c, h, w_, f, kh, kw, sh, sw, dh, dw, ph, pw, values, with_f32, groups=1):
+    cg = c // groups
+    x, w = make_inputs(values, n * c * h * w_, f * cg * kh * kw)
     if values == "dyadic":
-        check_exact_bound(name, x, w, c * kh * kw)
+        check_exact_bound(name, x, w, cg * kh * kw)
     oh, ow = out_dim(h, kh, sh, dh, ph), out_dim(w_, kw, sw, dw, pw)
     assert oh >= 1 and ow >= 1, name
-    kw_args = dict(stride=(sh, sw), dilation=(dh, dw), padding=(ph, pw))
-    y64 = torch_result(tnf.conv2d, x, w, (n, c, h, w_), (f, c, kh, kw), torch.float64, **kw_args)
-    y32 = torch_result(tnf.conv2d, x, w, (n, c, h, w_), (f, c, kh, kw), torch.float32, **kw_args) \
+    kw_args = dict(stride=(sh, sw), dilation=(dh, dw), padding=(ph, pw), groups=groups)
+    y64 = torch_result(tnf.conv2d, x, w, (n, c, h, w_), (f, cg, kh, kw), torch.float64, **kw_args)
+    y32 = torch_result(tnf.conv2d, x, w, (n, c, h, w_), (f, cg, kh, kw), torch.float32, **kw_args) \
         if with_f32 else None
     assert y64.shape == (n, f, oh, ow), (name, y64.shape)
-    ref = naive_conv2d(x.reshape(n, c, h, w_), w.reshape(f, c, kh, kw), sh, sw, dh, dw, ph, pw)
-    abs_ref = naive_conv2d(np.abs(x).reshape(n, c, h, w_), np.abs(w).reshape(f, c, kh, kw), sh, sw, dh, dw, ph, pw)
+    ref = naive_conv2d(x.reshape(n, c, h, w_), w.reshape(f, cg, kh, kw), sh, sw, dh, dw, ph, pw, groups)
+    abs_ref = naive_conv2d(np.abs(x).reshape(n, c, h, w_), np.abs(w).reshape(f, cg, kh, kw), sh, sw, dh, dw, ph, pw,
+                           groups)
     case = {
         "name": name, "values": values,
         "N": n, "C": c, "H": h, "W": w_, "F": f, "KH": kh, "KW": kw,
         "stride_h": sh, "stride_w": sw, "dilation_h": dh, "dilation_w": dw, "pad_h": ph, "pad_w": pw,
+        "groups": groups,
         "OH": oh, "OW": ow,
         "x": x.tolist(), "w": w.tolist(),
     }

@@ -3,6 +3,7 @@ package window
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/internal/bounds"
@@ -65,12 +66,18 @@ func (a Algorithm) String() string {
 // Conv2D describes a 2-D convolution — a cross-correlation, as PyTorch's
 // conv2d and TensorFlow's conv2d define it:
 //
-//	NCHW: y[n, f, oh, ow] = Σ_{c, kh, kw} x[n, c, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw] · w[f, c, kh, kw]
-//	NHWC: y[n, oh, ow, f] = Σ_{kh, kw, c} x[n, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw, c] · w[kh, kw, c, f]
+//	NCHW: y[n, f, oh, ow] = Σ_{c, kh, kw} x[n, g·Cg + c, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw] · w[f, c, kh, kw]
+//	NHWC: y[n, oh, ow, f] = Σ_{kh, kw, c} x[n, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw, g·Cg + c] · w[kh, kw, c, f]
 //
-// with x zero outside the image, and
+// with x zero outside the image, c running over the Cg = C/Groups input
+// channels of output channel f's group g = f / (F/Groups), and
 //
 //	OH = (H + 2·PadH − (KH−1)·DilationH − 1) / StrideH + 1   (OW likewise).
+//
+// Groups of 0 or 1 is the dense convolution (Cg = C, g = 0). Groups = C is
+// depthwise: each output channel reads one input channel, and F = m·C gives
+// a channel multiplier m (output channels f = c·m … c·m+m−1 read channel c),
+// as in PyTorch's conv2d(groups=C) and MobileNet.
 //
 // A Conv2D is a plain value; Forward may be called on it from many
 // goroutines at once, on outputs that do not overlap.
@@ -79,6 +86,10 @@ type Conv2D struct {
 	N, C, H, W, F, KH, KW                              int
 	StrideH, StrideW, DilationH, DilationW, PadH, PadW int // zero stride or dilation means 1
 	Algo                                               Algorithm
+	// Groups splits the channels into Groups independent convolutions:
+	// C/Groups input channels and F/Groups output channels each, both of
+	// which must divide evenly. 0 or 1 is dense; C is depthwise.
+	Groups int
 }
 
 // OutDims returns the output's height and width, or (0, 0) when the
@@ -93,13 +104,17 @@ func (p Conv2D) OutDims() (oh, ow int) {
 
 // Forward computes the convolution of x with the filters w into dst:
 //
-//	NCHW: x N·C·H·W, w F·C·KH·KW (OIHW), dst N·F·OH·OW
-//	NHWC: x N·H·W·C, w KH·KW·C·F (HWIO), dst N·OH·OW·F
+//	NCHW: x N·C·H·W, w F·Cg·KH·KW (OIHW), dst N·F·OH·OW
+//	NHWC: x N·H·W·C, w KH·KW·Cg·F (HWIO), dst N·OH·OW·F
+//
+// with Cg = C/Groups (C for a dense convolution), PyTorch's and
+// TensorFlow's weight layouts.
 //
 // dst is overwritten. Forward returns an error, and writes nothing, for a
 // buffer of the wrong length (ErrLength), a dst that shares memory with x or
 // w (ErrOverlap; x and w may share), a size that is not positive, a negative
-// stride, dilation or padding (ErrDims), a kernel larger than the padded
+// stride, dilation, padding or group count, or C or F not divisible by
+// Groups (ErrDims), a kernel larger than the padded
 // input (ErrTooLarge, which matches ErrDims too), sizes whose arithmetic overflows int (ErrOverflow), and an
 // unknown Format or Algorithm (ErrDims).
 //
@@ -123,12 +138,14 @@ type convGeom struct {
 	nhwc                   bool
 	n, c, h, w, f, kh, kw  int
 	sh, sw, dh, dw, ph, pw int
+	groups, cg, fg         int // groups, and input and output channels per group
 	oh, ow                 int
 	hp, wp                 int // padded input height and width
 	xlen, wlen, ylen       int
 	plane                  int // C·Hp·Wp: one padded image
 	taps                   int // KH·KW
 	patch                  int // KH·KW·C: one row of the im2col matrix
+	gpatch                 int // KH·KW·Cg: one group's part of it, a GEMM's K
 	col                    int // KH·KW·C·OH·OW, or -1 when it overflows
 	maxLen                 int // the largest of the sizes above
 }
@@ -159,7 +176,7 @@ func (p Conv2D) geometry() (convGeom, error) {
 	for _, d := range [...]struct {
 		name string
 		v    int
-	}{{"StrideH", p.StrideH}, {"StrideW", p.StrideW}, {"DilationH", p.DilationH}, {"DilationW", p.DilationW}, {"PadH", p.PadH}, {"PadW", p.PadW}} {
+	}{{"StrideH", p.StrideH}, {"StrideW", p.StrideW}, {"DilationH", p.DilationH}, {"DilationW", p.DilationW}, {"PadH", p.PadH}, {"PadW", p.PadW}, {"Groups", p.Groups}} {
 		if d.v < 0 {
 			return g, badParam("%s = %d is negative", d.name, d.v)
 		}
@@ -171,6 +188,11 @@ func (p Conv2D) geometry() (convGeom, error) {
 		return v
 	}
 	g.sh, g.sw, g.dh, g.dw = one(p.StrideH), one(p.StrideW), one(p.DilationH), one(p.DilationW)
+	g.groups = one(p.Groups)
+	if p.C%g.groups != 0 || p.F%g.groups != 0 {
+		return g, badParam("C = %d and F = %d must both be multiples of Groups = %d", p.C, p.F, g.groups)
+	}
+	g.cg, g.fg = p.C/g.groups, p.F/g.groups
 	g.ph, g.pw = p.PadH, p.PadW
 
 	ok := true
@@ -205,11 +227,12 @@ func (p Conv2D) geometry() (convGeom, error) {
 	g.oh = (g.hp-ekh)/g.sh + 1
 	g.ow = (g.wp-ekw)/g.sw + 1
 	g.xlen = mul(p.N, p.C, p.H, p.W)
-	g.wlen = mul(p.F, p.C, p.KH, p.KW)
+	g.wlen = mul(p.F, g.cg, p.KH, p.KW)
 	g.ylen = mul(p.N, p.F, g.oh, g.ow)
 	g.plane = mul(p.C, g.hp, g.wp)
 	g.taps = mul(p.KH, p.KW)
 	g.patch = mul(g.taps, p.C)
+	g.gpatch = g.taps * g.cg // <= patch
 	// The output rows of one image at full padded width, the scratch of the
 	// chained kn2row GEMMs.
 	full := mul(p.F, g.oh, g.wp)
@@ -225,8 +248,12 @@ func (p Conv2D) geometry() (convGeom, error) {
 }
 
 func (p Conv2D) String() string {
-	return fmt.Sprintf("%v conv %d×%d×%d×%d * %d×%d→%d, stride %d×%d, dilation %d×%d, pad %d×%d",
+	s := fmt.Sprintf("%v conv %d×%d×%d×%d * %d×%d→%d, stride %d×%d, dilation %d×%d, pad %d×%d",
 		p.Format, p.N, p.C, p.H, p.W, p.KH, p.KW, p.F, p.StrideH, p.StrideW, p.DilationH, p.DilationW, p.PadH, p.PadW)
+	if p.Groups > 1 {
+		s += fmt.Sprintf(", %d groups", p.Groups)
+	}
+	return s
 }
 
 func checkConvLen(name string, got, want int, shape string) error {
@@ -244,6 +271,9 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 	xs, ws, ys := "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
 	if g.nhwc {
 		xs, ws, ys = "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
+	}
+	if g.groups > 1 {
+		ws = strings.Replace(ws, "C", "(C/Groups)", 1)
 	}
 	if err := checkConvLen("x", len(x), g.xlen, xs); err != nil {
 		return err

@@ -1,14 +1,16 @@
 package window
 
 // direct is the reference: the defining sum, one output element at a time,
-// skipping taps that fall in the padding.
+// over the input channels of the output channel's group, skipping taps that
+// fall in the padding.
 func directConv[T convFloat](g *convGeom, y, x, w []T) {
 	for n := range g.n {
 		for oh := range g.oh {
 			for ow := range g.ow {
 				for f := range g.f {
 					var s T
-					for c := range g.c {
+					c0 := f / g.fg * g.cg // the group's first input channel
+					for c := range g.cg {
 						for kh := range g.kh {
 							ih := oh*g.sh + kh*g.dh - g.ph
 							if ih < 0 || ih >= g.h {
@@ -21,11 +23,11 @@ func directConv[T convFloat](g *convGeom, y, x, w []T) {
 								}
 								var xv, wv T
 								if g.nhwc {
-									xv = x[((n*g.h+ih)*g.w+iw)*g.c+c]
-									wv = w[((kh*g.kw+kw)*g.c+c)*g.f+f]
+									xv = x[((n*g.h+ih)*g.w+iw)*g.c+c0+c]
+									wv = w[((kh*g.kw+kw)*g.cg+c)*g.f+f]
 								} else {
-									xv = x[((n*g.c+c)*g.h+ih)*g.w+iw]
-									wv = w[((f*g.c+c)*g.kh+kh)*g.kw+kw]
+									xv = x[((n*g.c+c0+c)*g.h+ih)*g.w+iw]
+									wv = w[((f*g.cg+c)*g.kh+kh)*g.kw+kw]
 								}
 								s += xv * wv
 							}

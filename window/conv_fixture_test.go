@@ -36,7 +36,8 @@ func TestConv2DFixtures(t *testing.T) {
 	require.NoError(t, err)
 	for _, k := range fx.Conv2D {
 		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
-			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW}
+			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
+			Groups: k.Groups}
 		oh, ow := p.OutDims()
 		if oh != k.OH || ow != k.OW {
 			t.Errorf("%v: OutDims = %d×%d, torch %d×%d", k, oh, ow, k.OH, k.OW)

@@ -27,11 +27,18 @@ func (j *convJob[T]) im2colNCHW(ws *convWorkspace[T], n int) {
 			}
 		}
 	}
-	j.gm.nn(g.f, p, g.patch, j.w, g.patch, col, p, 0, j.y[n*g.f*p:], p)
+	// Group gi's rows of col are the block of its channels; its filters are
+	// rows gi·Fg… of W[F×Cg·KH·KW].
+	y := j.y[n*g.f*p:]
+	for gi := range g.groups {
+		j.gm.nn(g.fg, p, g.gpatch, j.w[gi*g.fg*g.gpatch:], g.gpatch, col[gi*g.gpatch*p:], p, 0, y[gi*g.fg*p:], p)
+	}
 }
 
-// im2colNHWC packs image n's patch matrix col[P×K], K = KH·KW·C ordered
-// (kh, kw, c) as HWIO filters are, and computes Y_n[P×F] = col · W[K×F].
+// im2colNHWC packs image n's patch matrix col[P×K], K = G·KH·KW·Cg ordered
+// (group, kh, kw, c) so that each group's columns are the (kh, kw, c) rows
+// of the HWIO filters, and computes Y_n[P×F] = col · W[K×F] one group's
+// P×Fg block at a time (one GEMM when dense).
 func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
 	g := &j.g
 	p := g.oh * g.ow
@@ -43,18 +50,27 @@ func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
 			for kh := range g.kh {
 				ih := oh*g.sh + kh*g.dh - g.ph
 				for kw := range g.kw {
-					out := row[(kh*g.kw+kw)*g.c : (kh*g.kw+kw+1)*g.c]
+					t := kh*g.kw + kw
 					iw := ow*g.sw + kw*g.dw - g.pw
+					out := row[t*g.cg:]
 					if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
-						clear(out)
+						for gi := range g.groups {
+							clear(out[gi*g.gpatch:][:g.cg])
+						}
 						continue
 					}
-					copy(out, x[(ih*g.w+iw)*g.c:])
+					in := x[(ih*g.w+iw)*g.c:]
+					for gi := range g.groups {
+						copy(out[gi*g.gpatch:][:g.cg], in[gi*g.cg:])
+					}
 				}
 			}
 		}
 	}
-	j.gm.nn(p, g.f, g.patch, col, g.patch, j.w, g.f, 0, j.y[n*p*g.f:], g.f)
+	y := j.y[n*p*g.f:]
+	for gi := range g.groups {
+		j.gm.nn(p, g.fg, g.gpatch, col[gi*g.gpatch:], g.patch, j.w[gi*g.fg:], g.f, 0, y[gi*g.fg:], g.f)
+	}
 }
 
 // gatherRow sets out[o] = xr[iw + o·sw], zero where that index falls

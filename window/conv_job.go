@@ -144,7 +144,7 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 
 	helpers := min(procs, j.ntasks) - 1
 	// Less than ~64k multiply-adds is not worth waking a worker for.
-	if work := float64(g.ylen) * float64(g.patch); work < 1<<16 {
+	if work := float64(g.ylen) * float64(g.gpatch); work < 1<<16 {
 		helpers = 0
 	}
 	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {

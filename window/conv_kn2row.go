@@ -70,12 +70,12 @@ func (j *convJob[T]) planKn2row(procs int) {
 			buf = new([]T)
 		}
 		wt := growBuf(buf, g.wlen)
-		fc := g.f * g.c
+		fc := g.f * g.cg
 		for f := range g.f {
-			for c := range g.c {
-				src := j.w[(f*g.c+c)*g.taps : (f*g.c+c+1)*g.taps]
+			for c := range g.cg {
+				src := j.w[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
 				for t, v := range src {
-					wt[t*fc+f*g.c+c] = v
+					wt[t*fc+f*g.cg+c] = v
 				}
 			}
 		}
@@ -168,13 +168,18 @@ func (j *convJob[T]) kn2rowNHWC(ws *convWorkspace[T], n, oh0, oh1 int) {
 	pix := func(r, col int) int { return ((r-rowBase)*g.wp + col) * c }
 	y := j.y[n*g.oh*g.ow*f:]
 
+	// Group gi reads input channels gi·Cg… and writes output channels
+	// gi·Fg…: column offsets into the same views.
+	cg, fg := g.cg, g.fg
 	if j.mode == kRows {
 		for oh := oh0; oh < oh1; oh++ {
 			out := y[oh*g.ow*f:]
 			for t := range g.taps {
 				kh, kw := t/g.kw, t%g.kw
 				a := src[pix(oh*g.sh+kh*g.dh, kw*g.dw):]
-				j.gm.nn(g.ow, f, c, a, g.sw*c, j.w[t*c*f:], f, tapBeta[T](t), out, f)
+				for gi := range g.groups {
+					j.gm.nn(g.ow, fg, cg, a[gi*cg:], g.sw*c, j.w[t*cg*f+gi*fg:], f, tapBeta[T](t), out[gi*fg:], f)
+				}
 			}
 		}
 		return
@@ -190,7 +195,9 @@ func (j *convJob[T]) kn2rowNHWC(ws *convWorkspace[T], n, oh0, oh1 int) {
 	for t := range g.taps {
 		kh, kw := t/g.kw, t%g.kw
 		a := src[pix(oh0+kh*g.dh, kw*g.dw):]
-		j.gm.nn(m, f, c, a, c, j.w[t*c*f:], f, tapBeta[T](t), out, f)
+		for gi := range g.groups {
+			j.gm.nn(m, fg, cg, a[gi*cg:], c, j.w[t*cg*f+gi*fg:], f, tapBeta[T](t), out[gi*fg:], f)
+		}
 	}
 	if !direct {
 		for i := range nr {
@@ -202,9 +209,12 @@ func (j *convJob[T]) kn2rowNHWC(ws *convWorkspace[T], n, oh0, oh1 int) {
 func (j *convJob[T]) kn2rowNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 	g := &j.g
 	c, f := g.c, g.f
+	cg, fg := g.cg, g.fg
 	ohw := g.oh * g.ow
 	y := j.y[n*f*ohw:]
-	fc := f * c
+	// wt is tap-major [KH·KW][F×Cg]; group gi's filters are its rows
+	// gi·Fg…, and its input channels the planes gi·Cg….
+	fc := f * cg
 	r0, r1 := g.inputRows(oh0, oh1)
 	nr := oh1 - oh0
 
@@ -231,7 +241,9 @@ func (j *convJob[T]) kn2rowNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 			for t := range g.taps {
 				kh, kw := t/g.kw, t%g.kw
 				b := d[kw*c*ld+kh*g.dh*g.ow:]
-				j.gm.nn(f, nr*g.ow, c, j.wt[t*fc:], c, b, ld, tapBeta[T](t), y[oh0*g.ow:], ohw)
+				for gi := range g.groups {
+					j.gm.nn(fg, nr*g.ow, cg, j.wt[t*fc+gi*fg*cg:], cg, b[gi*cg*ld:], ld, tapBeta[T](t), y[gi*fg*ohw+oh0*g.ow:], ohw)
+				}
 			}
 			return
 		}
@@ -239,7 +251,9 @@ func (j *convJob[T]) kn2rowNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 			for t := range g.taps {
 				kh, kw := t/g.kw, t%g.kw
 				b := d[kw*c*ld+((oh-oh0)*g.sh+kh*g.dh)*g.ow:]
-				j.gm.nn(f, g.ow, c, j.wt[t*fc:], c, b, ld, tapBeta[T](t), y[oh*g.ow:], ohw)
+				for gi := range g.groups {
+					j.gm.nn(fg, g.ow, cg, j.wt[t*fc+gi*fg*cg:], cg, b[gi*cg*ld:], ld, tapBeta[T](t), y[gi*fg*ohw+oh*g.ow:], ohw)
+				}
 			}
 		}
 		return
@@ -261,7 +275,9 @@ func (j *convJob[T]) kn2rowNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 	for t := range g.taps {
 		kh, kw := t/g.kw, t%g.kw
 		b := src[(oh0+kh*g.dh-rowBase)*g.wp+kw*g.dw:]
-		j.gm.nn(f, cols, c, j.wt[t*fc:], c, b, ld, tapBeta[T](t), out, ldo)
+		for gi := range g.groups {
+			j.gm.nn(fg, cols, cg, j.wt[t*fc+gi*fg*cg:], cg, b[gi*cg*ld:], ld, tapBeta[T](t), out[gi*fg*ldo:], ldo)
+		}
 	}
 	if !direct {
 		for fi := range f {

@@ -38,10 +38,13 @@ func refConvNCHW(p Conv2D, x, w []float64) []float64 {
 			for i := range oh {
 				for j := range ow {
 					s := 0.0
-					for c := range p.C {
+					groups := max(p.Groups, 1)
+					cg := p.C / groups
+					c0 := f / (p.F / groups) * cg
+					for c := range cg {
 						for a := range p.KH {
 							for b := range p.KW {
-								s += xp[((n*p.C+c)*hp+i*sh+a*dh)*wp+j*sw+b*dw] * w[((f*p.C+c)*p.KH+a)*p.KW+b]
+								s += xp[((n*p.C+c0+c)*hp+i*sh+a*dh)*wp+j*sw+b*dw] * w[((f*cg+c)*p.KH+a)*p.KW+b]
 							}
 						}
 					}
@@ -462,21 +465,26 @@ func TestConv1D(t *testing.T) {
 // FuzzConv2D compares every algorithm with Direct on small geometries, and
 // checks that bad geometry is an error, never a panic.
 func FuzzConv2D(f *testing.F) {
-	f.Add(uint8(2), uint8(3), uint8(5), uint8(6), uint8(4), uint8(3), uint8(3), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), false, uint64(1))
-	f.Add(uint8(1), uint8(2), uint8(9), uint8(8), uint8(3), uint8(2), uint8(3), uint8(2), uint8(3), uint8(2), uint8(1), uint8(0), uint8(2), true, uint64(2))
-	f.Add(uint8(1), uint8(1), uint8(2), uint8(2), uint8(1), uint8(3), uint8(3), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), false, uint64(3))
-	f.Fuzz(func(t *testing.T, n, c, h, w, fo, kh, kw, sh, sw, dh, dw, ph, pw uint8, nhwc bool, seed uint64) {
+	f.Add(uint8(2), uint8(3), uint8(5), uint8(6), uint8(4), uint8(3), uint8(3), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), false, uint64(1))
+	f.Add(uint8(1), uint8(2), uint8(9), uint8(8), uint8(3), uint8(2), uint8(3), uint8(2), uint8(3), uint8(2), uint8(1), uint8(0), uint8(2), uint8(1), true, uint64(2))
+	f.Add(uint8(1), uint8(1), uint8(2), uint8(2), uint8(1), uint8(3), uint8(3), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(1), false, uint64(3))
+	f.Add(uint8(2), uint8(6), uint8(5), uint8(6), uint8(4), uint8(3), uint8(3), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), uint8(1), uint8(2), true, uint64(4))
+	f.Add(uint8(1), uint8(4), uint8(7), uint8(6), uint8(8), uint8(3), uint8(3), uint8(2), uint8(2), uint8(1), uint8(1), uint8(1), uint8(1), uint8(4), false, uint64(5))
+	f.Fuzz(func(t *testing.T, n, c, h, w, fo, kh, kw, sh, sw, dh, dw, ph, pw, groups uint8, nhwc bool, seed uint64) {
 		s := func(v uint8) int { return int(int8(v)) } // negatives too
 		p := Conv2D{
-			N: s(n) % 4, C: s(c) % 8, H: s(h) % 12, W: s(w) % 12, F: s(fo) % 8, KH: s(kh) % 5, KW: s(kw) % 5,
+			N: s(n) % 4, C: s(c) % 9, H: s(h) % 12, W: s(w) % 12, F: s(fo) % 9, KH: s(kh) % 5, KW: s(kw) % 5,
 			StrideH: s(sh) % 4, StrideW: s(sw) % 4, DilationH: s(dh) % 4, DilationW: s(dw) % 4, PadH: s(ph) % 4, PadW: s(pw) % 4,
+			Groups: s(groups) % 5,
 		}
 		if nhwc {
 			p.Format = NHWC
 		}
 		oh, ow := p.OutDims()
-		nx, nw, ny := p.N*p.C*p.H*p.W, p.F*p.C*p.KH*p.KW, p.N*p.F*oh*ow
-		if oh == 0 || p.N <= 0 || p.C <= 0 || p.H <= 0 || p.W <= 0 || p.F <= 0 || p.KH <= 0 || p.KW <= 0 {
+		g := max(p.Groups, 1)
+		nx, nw, ny := p.N*p.C*p.H*p.W, p.F*(p.C/g)*p.KH*p.KW, p.N*p.F*oh*ow
+		if oh == 0 || p.N <= 0 || p.C <= 0 || p.H <= 0 || p.W <= 0 || p.F <= 0 || p.KH <= 0 || p.KW <= 0 ||
+			p.Groups < 0 || p.C%g != 0 || p.F%g != 0 {
 			for _, algo := range convAlgos {
 				p.Algo = algo
 				if err := p.Forward(make([]float64, max(ny, 0)), make([]float64, max(nx, 0)), make([]float64, max(nw, 0))); err == nil {
@@ -486,15 +494,18 @@ func FuzzConv2D(f *testing.F) {
 			return
 		}
 		rnd := rand.New(rand.NewPCG(seed, 1))
+		// The reference is refConvNCHW, written from the definition
+		// independently of the package's loops; NHWC data is its
+		// transpose.
 		x, wt := randSlice(rnd, nx), randSlice(rnd, nw)
-		want := make([]float64, ny)
-		p.Algo = Direct
-		if err := p.Forward(want, x, wt); err != nil {
-			t.Fatalf("%v: %v", p, err)
+		want := refConvNCHW(p, x, wt)
+		if nhwc {
+			x, wt = toNHWC(x, p.N, p.C, p.H, p.W), oihwToHWIO(wt, p.F, p.C/g, p.KH, p.KW)
+			want = toNHWC(want, p.N, p.F, oh, ow)
 		}
 		x32, w32 := float32s(x), float32s(wt)
 		const guard = 8
-		for _, algo := range convAlgos[1:] {
+		for _, algo := range convAlgos {
 			p.Algo = algo
 			// dst sits between guard zones of sentinels, which must
 			// survive (cgo BLAS is not bounds-checked).
