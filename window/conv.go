@@ -47,6 +47,11 @@ const (
 	Im2Col
 	// Direct is the plain loop nest: the reference.
 	Direct
+	// Depthwise is the kernel of depthwise convolutions (Groups = C, any
+	// channel multiplier F/C): a loop nest that streams each output row
+	// and accumulates its taps, skipping the padding, with no scratch. It
+	// is an error for other group counts; Auto picks it for them.
+	Depthwise
 )
 
 func (a Algorithm) String() string {
@@ -59,6 +64,8 @@ func (a Algorithm) String() string {
 		return "Im2Col"
 	case Direct:
 		return "Direct"
+	case Depthwise:
+		return "Depthwise"
 	}
 	return fmt.Sprintf("Algorithm(%d)", int(a))
 }
@@ -160,7 +167,7 @@ func (p Conv2D) geometry() (convGeom, error) {
 		return g, badParam("unknown format %v", p.Format)
 	}
 	switch p.Algo {
-	case Auto, BatchedGEMM, Im2Col, Direct:
+	case Auto, BatchedGEMM, Im2Col, Direct, Depthwise:
 	default:
 		return g, badParam("unknown algorithm %v", p.Algo)
 	}
@@ -193,6 +200,9 @@ func (p Conv2D) geometry() (convGeom, error) {
 		return g, badParam("C = %d and F = %d must both be multiples of Groups = %d", p.C, p.F, g.groups)
 	}
 	g.cg, g.fg = p.C/g.groups, p.F/g.groups
+	if p.Algo == Depthwise && g.cg != 1 {
+		return g, badParam("the Depthwise algorithm needs Groups = C (one input channel per group); got Groups = %d, C = %d", g.groups, p.C)
+	}
 	g.ph, g.pw = p.PadH, p.PadW
 
 	ok := true
@@ -298,7 +308,7 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 	if algo == Im2Col && g.col < 0 {
 		return fmt.Errorf("%w: the im2col matrix of %v", ErrOverflow, p)
 	}
-	if algo != Direct && be.MaxDim < math.MaxInt && max(g.maxLen, g.col) > be.MaxDim {
+	if algo != Direct && algo != Depthwise && be.MaxDim < math.MaxInt && max(g.maxLen, g.col) > be.MaxDim {
 		// A leading dimension or size could exceed what the backend takes
 		// (CBLAS: 32-bit ints); the loops take anything.
 		algo = Direct
@@ -314,6 +324,9 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 
 // auto picks the algorithm for g on backend be.
 func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
+	if g.cg == 1 && g.groups > 1 {
+		return Depthwise // a GEMM per group would have one row or column
+	}
 	if g.col < 0 {
 		return BatchedGEMM
 	}

@@ -19,12 +19,17 @@ var convBenchLayers = []struct {
 	{"14x256-3x3", Conv2D{N: 8, C: 256, H: 14, W: 14, F: 256, KH: 3, KW: 3, PadH: 1, PadW: 1}},
 	{"56x64-1x1-f256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}},
 	{"8x4-3x3", Conv2D{N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1}},
+	{"112x32-dw3x3", Conv2D{N: 8, C: 32, H: 112, W: 112, F: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 32}},
+	{"56x128-dw3x3", Conv2D{N: 8, C: 128, H: 56, W: 56, F: 128, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 128}},
 }
 
 var convBenchAlgos = []struct {
 	name string
 	a    Algorithm
-}{{"batched", BatchedGEMM}, {"im2col", Im2Col}, {"auto", Auto}, {"direct", Direct}}
+}{{"batched", BatchedGEMM}, {"im2col", Im2Col}, {"auto", Auto}, {"direct", Direct}, {"depthwise", Depthwise}}
+
+// convWeights is the length of p's filters.
+func convWeights(p Conv2D) int { return p.F * p.C / max(p.Groups, 1) * p.KH * p.KW }
 
 // BenchmarkConv2D reports, besides time, scratch-B: the bytes the first
 // call allocates from empty pools, the scratch an algorithm needs (later
@@ -36,7 +41,7 @@ func BenchmarkConv2D(b *testing.B) {
 		for _, format := range []Format{NCHW, NHWC} {
 			for _, algo := range convBenchAlgos {
 				p := layer.p
-				if algo.a == Direct && p.N*p.C*p.H*p.W > 1<<12 {
+				if algo.a == Direct && p.N*p.C*p.H*p.W > 1<<12 || algo.a == Depthwise && p.Groups != p.C {
 					continue
 				}
 				p.Format, p.Algo = format, algo.a
@@ -45,7 +50,7 @@ func BenchmarkConv2D(b *testing.B) {
 					rnd := rand.New(rand.NewPCG(1, 2))
 					oh, ow := p.OutDims()
 					x := float32s(randSlice(rnd, p.N*p.C*p.H*p.W))
-					w := float32s(randSlice(rnd, p.F*p.C*p.KH*p.KW))
+					w := float32s(randSlice(rnd, convWeights(p)))
 					y := make([]float32, p.N*p.F*oh*ow)
 					scratch := firstCallBytes(func() { p.Forward32(y, x, w) })
 					b.SetBytes(int64(4 * len(y)))
@@ -63,7 +68,7 @@ func BenchmarkConv2D(b *testing.B) {
 					rnd := rand.New(rand.NewPCG(1, 2))
 					oh, ow := p.OutDims()
 					x := randSlice(rnd, p.N*p.C*p.H*p.W)
-					w := randSlice(rnd, p.F*p.C*p.KH*p.KW)
+					w := randSlice(rnd, convWeights(p))
 					y := make([]float64, p.N*p.F*oh*ow)
 					scratch := firstCallBytes(func() { p.Forward(y, x, w) })
 					b.SetBytes(int64(8 * len(y)))

@@ -134,9 +134,12 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 	j.g, j.algo, j.gm = *g, algo, newGemmer[T](be)
 	j.y, j.x, j.w = y, x, w
 	procs := runtime.GOMAXPROCS(0)
-	if algo == Im2Col {
+	switch algo {
+	case Im2Col:
 		j.rows, j.blocks = g.oh, 1
-	} else {
+	case Depthwise:
+		j.planRows(procs)
+	default:
 		j.planKn2row(procs)
 	}
 	j.ntasks = g.n * j.blocks
@@ -165,6 +168,18 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 	pl.job.Put(j)
 }
 
+// planRows cuts each image into blocks of output rows, halving them until
+// there are four tasks per processor.
+func (j *convJob[T]) planRows(procs int) {
+	g := &j.g
+	rows := g.oh
+	for rows > 1 && g.n*((g.oh+rows-1)/rows) < 4*procs && procs > 1 {
+		rows = (rows + 1) / 2
+	}
+	j.rows = rows
+	j.blocks = (g.oh + rows - 1) / rows
+}
+
 func (j *convJob[T]) Run() {
 	j.work()
 	j.wg.Done()
@@ -181,6 +196,10 @@ func (j *convJob[T]) work() {
 		oh0 := b * j.rows
 		oh1 := min(oh0+j.rows, j.g.oh)
 		switch {
+		case j.algo == Depthwise && j.g.nhwc:
+			j.depthwiseNHWC(n, oh0, oh1)
+		case j.algo == Depthwise:
+			j.depthwiseNCHW(n, oh0, oh1)
 		case j.algo == Im2Col && j.g.nhwc:
 			j.im2colNHWC(ws, n)
 		case j.algo == Im2Col:

@@ -119,6 +119,15 @@ func closeTo[T convFloat](got, want []T, tol float64) int {
 
 var convAlgos = []Algorithm{Direct, Im2Col, BatchedGEMM, Auto}
 
+// algosFor returns the algorithms that run p: convAlgos, and Depthwise
+// when p is depthwise (one input channel per group).
+func algosFor(p Conv2D) []Algorithm {
+	if p.Groups == p.C || p.C == 1 && p.Groups <= 1 {
+		return append(convAlgos[:len(convAlgos):len(convAlgos)], Depthwise)
+	}
+	return convAlgos
+}
+
 // convGeometries covers every kn2row mode: chained with and without junk
 // columns and padding, per-row NHWC strides, decimated NCHW, dilation, 1×1,
 // kernels as large as the padded input.
@@ -505,7 +514,7 @@ func FuzzConv2D(f *testing.F) {
 		}
 		x32, w32 := float32s(x), float32s(wt)
 		const guard = 8
-		for _, algo := range convAlgos {
+		for _, algo := range algosFor(p) {
 			p.Algo = algo
 			// dst sits between guard zones of sentinels, which must
 			// survive (cgo BLAS is not bounds-checked).
@@ -599,6 +608,10 @@ func TestConv2DAutoRule(t *testing.T) {
 		{"14x256-3x3", NCHW, &openblas, Im2Col},
 		{"14x256-3x3", NHWC, &openblas, Im2Col},
 		{"56x64-1x1-f256", NHWC, &openblas, BatchedGEMM},
+		{"112x32-dw3x3", NCHW, &gonum, Depthwise},
+		{"112x32-dw3x3", NHWC, &gonum, Depthwise},
+		{"56x128-dw3x3", NCHW, &openblas, Depthwise},
+		{"56x128-dw3x3", NHWC, &openblas, Depthwise},
 	} {
 		var p Conv2D
 		for _, l := range convBenchLayers {

@@ -36,6 +36,10 @@ func TestErrorMessages(t *testing.T) {
 		{err: withConv(func(p *window.Conv2D) { p.PadW = -1 }), want: "window: PadW = -1 is negative"},
 		{err: withConv(func(p *window.Conv2D) { p.Format = 7 }), want: "window: unknown format Format(7)"},
 		{err: withConv(func(p *window.Conv2D) { p.F = 0 }), want: "strider: non-positive dimension: F = 0"},
+		{err: withConv(func(p *window.Conv2D) { p.C, p.F, p.Groups = 6, 4, 4 }), want: "window: C = 6 and F = 4 must both be multiples of Groups = 4"},
+		{err: withConv(func(p *window.Conv2D) { p.Groups = -2 }), want: "window: Groups = -2 is negative"},
+		{err: withConv(func(p *window.Conv2D) { p.C, p.F, p.Groups, p.Algo = 4, 4, 2, window.Depthwise }),
+			want: "window: the Depthwise algorithm needs Groups = C (one input channel per group); got Groups = 2, C = 4"},
 	} {
 		if test.err == nil {
 			t.Fatalf("test %d: no error, want %q", i, test.want)

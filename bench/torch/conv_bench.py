@@ -7,6 +7,8 @@ Layers (batch N=8, stride 1, dilation 1):
     layer=56x64-3x3      H=W=56, C=64,  F=64,  3x3, pad 1
     layer=14x256-3x3     H=W=14, C=256, F=256, 3x3, pad 1
     layer=56x64-1x1-f256 H=W=56, C=64,  F=256, 1x1, pad 0  (ResNet-50 expand)
+    layer=112x32-dw3x3   H=W=112, C=F=32,  3x3, pad 1, groups 32  (MobileNet depthwise)
+    layer=56x128-dw3x3   H=W=56,  C=F=128, 3x3, pad 1, groups 128 (MobileNet depthwise)
 
 each in float64 and float32, and in torch's default NCHW memory format and
 channels_last (NHWC in memory; the weights are converted to channels_last
@@ -47,11 +49,13 @@ except ImportError:  # pragma: no cover - environment fallback
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     raise
 
-# (name, N, H, W, C, F, K, pad)
+# (name, N, H, W, C, F, K, pad, groups)
 LAYERS = [
-    ("56x64-3x3", 8, 56, 56, 64, 64, 3, 1),
-    ("14x256-3x3", 8, 14, 14, 256, 256, 3, 1),
-    ("56x64-1x1-f256", 8, 56, 56, 64, 256, 1, 0),
+    ("56x64-3x3", 8, 56, 56, 64, 64, 3, 1, 1),
+    ("14x256-3x3", 8, 14, 14, 256, 256, 3, 1, 1),
+    ("56x64-1x1-f256", 8, 56, 56, 64, 256, 1, 0, 1),
+    ("112x32-dw3x3", 8, 112, 112, 32, 32, 3, 1, 32),
+    ("56x128-dw3x3", 8, 56, 56, 128, 128, 3, 1, 128),
 ]
 FORMATS = [("NCHW", torch.contiguous_format), ("NHWC", torch.channels_last)]
 DTYPES = [("f64", torch.float64), ("f32", torch.float32)]
@@ -140,19 +144,20 @@ def main():
     torch.manual_seed(0)
     summary = []
     with torch.inference_mode():
-        for lname, n, h, w, c, f, k, pad in LAYERS:
+        for lname, n, h, w, c, f, k, pad, groups in LAYERS:
             if want and lname not in want:
                 continue
-            flops = 2.0 * n * f * h * w * c * k * k  # stride 1, 'same' output
+            cg = c // groups
+            flops = 2.0 * n * f * h * w * cg * k * k  # stride 1, 'same' output
             x0 = torch.randn(n, c, h, w, dtype=torch.float64)
-            w0 = torch.randn(f, c, k, k, dtype=torch.float64) / math.sqrt(c * k * k)
+            w0 = torch.randn(f, cg, k, k, dtype=torch.float64) / math.sqrt(cg * k * k)
             for dname, dtype in DTYPES:
                 for fname, mf in FORMATS:
                     x = x0.to(dtype).contiguous(memory_format=mf)
                     wt = w0.to(dtype).contiguous(memory_format=mf)
 
                     def call():
-                        return tnf.conv2d(x, wt, padding=pad)
+                        return tnf.conv2d(x, wt, padding=pad, groups=groups)
 
                     y = call()
                     assert y.shape == (n, f, h, w), y.shape

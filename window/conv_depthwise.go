@@ -1,0 +1,142 @@
+package window
+
+// Depthwise convolution (Groups = C, F = m·C): output channel f reads input
+// channel f/m alone, so a group's GEMM has K = KH·KW and a single row or
+// column — no GEMM worth batching. The kernel is a loop nest instead, cut
+// into the same tasks as kn2row (an image's block of output rows), that
+// streams rows and accumulates tap by tap:
+//
+//	NHWC: for each output row, tap and output pixel, the pixel's F
+//	      outputs += its input pixel's C channels ∘ the tap's F weights
+//	      (HWIO [KH][KW][1][F]), contiguous in all three;
+//	NCHW: for each channel plane, output row and tap, the row +=
+//	      weight · the input row shifted by the tap (an axpy, contiguous
+//	      when the stride is 1).
+//
+// Taps that fall in the padding are skipped by clipping each tap's range of
+// output columns to the input, so no padded copy is made and the kernel
+// needs no scratch.
+
+// dwCols returns the output columns [lo, hi) whose input column
+// ow·sw + off lies in [0, w).
+func dwCols(ow, sw, off, w int) (lo, hi int) {
+	// ow·sw + off >= 0  ⇔  ow >= ceil(−off / sw)
+	if off < 0 {
+		lo = (-off + sw - 1) / sw
+	}
+	// ow·sw + off <= w − 1  ⇔  ow <= floor((w − 1 − off) / sw)
+	if w-1-off < 0 {
+		return lo, lo
+	}
+	hi = min(ow, (w-1-off)/sw+1)
+	return lo, max(lo, hi)
+}
+
+func (j *convJob[T]) depthwiseNHWC(n, oh0, oh1 int) {
+	g := &j.g
+	c, f := g.c, g.f
+	m := g.fg // channel multiplier
+	x := j.x[n*g.h*g.w*c:]
+	y := j.y[n*g.oh*g.ow*f:]
+	for oh := oh0; oh < oh1; oh++ {
+		yr := y[oh*g.ow*f : (oh+1)*g.ow*f]
+		clear(yr)
+		for kh := range g.kh {
+			ih := oh*g.sh + kh*g.dh - g.ph
+			if ih < 0 || ih >= g.h {
+				continue
+			}
+			xr := x[ih*g.w*c : (ih+1)*g.w*c]
+			for kw := range g.kw {
+				wt := j.w[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
+				off := kw*g.dw - g.pw
+				lo, hi := dwCols(g.ow, g.sw, off, g.w)
+				for ow := lo; ow < hi; ow++ {
+					iw := ow*g.sw + off
+					yp := yr[ow*f : (ow+1)*f]
+					xp := xr[iw*c : (iw+1)*c]
+					if m == 1 {
+						mulAdd(yp, xp, wt)
+						continue
+					}
+					for ci, xv := range xp {
+						axpy(yp[ci*m:(ci+1)*m], xv, wt[ci*m:(ci+1)*m])
+					}
+				}
+			}
+		}
+	}
+}
+
+func (j *convJob[T]) depthwiseNCHW(n, oh0, oh1 int) {
+	g := &j.g
+	m := g.fg
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	x := j.x[n*g.c*hw:]
+	y := j.y[n*g.f*ohw:]
+	for f := range g.f {
+		xc := x[f/m*hw : (f/m+1)*hw]
+		wf := j.w[f*g.taps : (f+1)*g.taps]
+		yf := y[f*ohw : (f+1)*ohw]
+		for oh := oh0; oh < oh1; oh++ {
+			yr := yf[oh*g.ow : (oh+1)*g.ow]
+			clear(yr)
+			for kh := range g.kh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					continue
+				}
+				xr := xc[ih*g.w : (ih+1)*g.w]
+				for kw := range g.kw {
+					off := kw*g.dw - g.pw
+					lo, hi := dwCols(g.ow, g.sw, off, g.w)
+					if lo >= hi {
+						continue
+					}
+					wv := wf[kh*g.kw+kw]
+					if g.sw == 1 {
+						axpy(yr[lo:hi], wv, xr[lo+off:hi+off])
+						continue
+					}
+					iw := lo*g.sw + off
+					for ow := lo; ow < hi; ow++ {
+						yr[ow] += wv * xr[iw]
+						iw += g.sw
+					}
+				}
+			}
+		}
+	}
+}
+
+// mulAdd sets y[i] += x[i]·w[i]; the slices have the same length.
+func mulAdd[T convFloat](y, x, w []T) {
+	x, w = x[:len(y)], w[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y0 := y[i] + x[i]*w[i]
+		y1 := y[i+1] + x[i+1]*w[i+1]
+		y2 := y[i+2] + x[i+2]*w[i+2]
+		y3 := y[i+3] + x[i+3]*w[i+3]
+		y[i], y[i+1], y[i+2], y[i+3] = y0, y1, y2, y3
+	}
+	for ; i < len(y); i++ {
+		y[i] += x[i] * w[i]
+	}
+}
+
+// axpy sets y[i] += a·x[i]; x is at least as long as y.
+func axpy[T convFloat](y []T, a T, x []T) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+4 <= len(y); i += 4 {
+		y0 := y[i] + a*x[i]
+		y1 := y[i+1] + a*x[i+1]
+		y2 := y[i+2] + a*x[i+2]
+		y3 := y[i+3] + a*x[i+3]
+		y[i], y[i+1], y[i+2], y[i+3] = y0, y1, y2, y3
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
