@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/bench"
 )
 
@@ -22,7 +23,9 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	offset := fs.Int("offset", 0, "offset of element (0, 0) from the buffer's start, in the strides' unit")
 	elements := fs.Bool("elements", false, "strides and offsets are in elements, not bytes")
 	length := fs.Int("len", 0, "the buffer's length in elements (default: just long enough)")
-	npyPath := fs.String("npy", "", "explain the matrix of `FILE.npy` (float64 or float32, 1-D or 2-D) instead: its header gives the layout")
+	npyPath := fs.String("npy", "", "explain the array of `FILE.npy` (float64 or float32; 0-, 1- and 2-D as a matrix, a 1-D array n×1) instead: its header gives the layout")
+	stArg := fs.String("safetensors", "", "explain the tensor `FILE:NAME` of a safetensors file: where it lies in the file, whether Get maps it in place, then as -npy does. "+
+		"The argument splits at the last ':' whose prefix is an existing file, so either part may contain ':'; a FILE alone lists its tensors")
 	einsum := fs.String("einsum", "", `explain the contraction of -a and -b into -c by `+"`SPEC`"+`, "bshd,bthd->bhst" (blasbridge.PlanEinsum)`)
 	matmul := fs.Bool("matmul", false, "explain NumPy's matmul of -a and -b into -c (blasbridge.PlanMatmul)")
 	var ops [3]struct {
@@ -41,6 +44,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
        layoutbench explain -einsum SPEC -a-shape ... -b-shape ... [-c-shape ...] [flags]
        layoutbench explain -matmul -a-shape ... -b-shape ... [-c-shape ...] [flags]
        layoutbench explain -npy FILE.npy
+       layoutbench explain -safetensors FILE:NAME
 
 flags:`)
 		fs.PrintDefaults()
@@ -70,6 +74,12 @@ flags:`)
 			return usagef("explain: -npy and %s: choose one (the file's header gives shape, strides and item size)", strings.Join(o, ", "))
 		}
 		return explainNpy(stdout, *npyPath)
+	}
+	if *stArg != "" {
+		if o := others("safetensors"); len(o) > 0 {
+			return usagef("explain: -safetensors and %s: choose one (the file's header gives shape, dtype and offset)", strings.Join(o, ", "))
+		}
+		return explainSafetensors(stdout, *stArg)
 	}
 	if *itemsize <= 0 {
 		return usagef("explain: -itemsize %d: want a positive size in bytes", *itemsize)
@@ -124,7 +134,7 @@ flags:`)
 		}
 	}
 	if *shape == "" {
-		return usagef("explain: -shape is required (or -npy FILE.npy, -einsum SPEC, -matmul)")
+		return usagef("explain: -shape is required (or -npy FILE.npy, -safetensors FILE:NAME, -einsum SPEC, -matmul)")
 	}
 	sh, err := parseTuple(*shape)
 	if err != nil {
@@ -294,29 +304,59 @@ func resultShape(spec string, sa, sb []int) ([]int, error) {
 	return out, nil
 }
 
-// explainNpy explains the matrix of the .npy file at path, of either
-// float width, as Open lays it out.
+// explainNpy explains the array of the .npy file at path, of either float
+// width and any rank, as Open lays it out.
 func explainNpy(w io.Writer, path string) error {
-	f, err := openNpy(path)
+	f, err := npy.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	op := bench.Operand{Source: npySource(path, f), ItemSize: f.Header().ItemSize()}
+	return explainNpyFile(w, path, npySource(path, f), f)
+}
+
+// explainNpyFile explains the array of the open file f, named name in
+// errors, with source as the first line.
+func explainNpyFile(w io.Writer, name, source string, f *npy.File) error {
+	op := bench.ArrayOperand{Source: source, ItemSize: f.Header().ItemSize()}
 	if op.ItemSize == 4 {
-		s, err := f.Strided32()
+		a, err := f.Array32()
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		op.Layout, op.Len = s.Layout, len(s.Data)
+		op.Shape, op.Strides, op.Offset, op.Len = a.Shape, a.Strides, a.Offset, len(a.Data)
 	} else {
-		s, err := f.Strided()
+		a, err := f.Array()
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
-		op.Layout, op.Len = s.Layout, len(s.Data)
+		op.Shape, op.Strides, op.Offset, op.Len = a.Shape, a.Strides, a.Offset, len(a.Data)
 	}
-	return bench.Explain(w, op)
+	return explainTensor(w, name, op)
+}
+
+// explainTensor explains an array read from a file: as a matrix when it
+// has at most two dimensions (a 0-d array is 1×1 and a 1-D array of n
+// elements n×1, as Gonum's vectors are), with the GEMM and GEMV plans
+// blasbridge makes for it; as an N-d array otherwise.
+func explainTensor(w io.Writer, name string, op bench.ArrayOperand) error {
+	for _, n := range op.Shape {
+		if n == 0 {
+			return fmt.Errorf("%s: shape %s holds no elements: there is no layout to explain", name, tuple(op.Shape))
+		}
+	}
+	var l adapter.Layout
+	switch len(op.Shape) {
+	case 0:
+		l = adapter.Layout{Rows: 1, Cols: 1, RowStride: 1, ColStride: 1, Offset: op.Offset}
+	case 1:
+		l = adapter.Layout{Rows: op.Shape[0], Cols: 1, RowStride: op.Strides[0], ColStride: 1, Offset: op.Offset}
+	case 2:
+		l = adapter.Layout{Rows: op.Shape[0], Cols: op.Shape[1], RowStride: op.Strides[0], ColStride: op.Strides[1], Offset: op.Offset}
+	default:
+		return bench.ExplainArray(w, op)
+	}
+	return bench.Explain(w, bench.Operand{Source: op.Source, Layout: l, ItemSize: op.ItemSize, Len: op.Len})
 }
 
 // parseTuple reads integers in NumPy-ish forms: "6,8", "(6, 8)", "[6 8]",

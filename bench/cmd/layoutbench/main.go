@@ -10,7 +10,9 @@
 //	layoutbench [flags]                 measure and print a table
 //	layoutbench -npy FILE.npy [flags]   measure on the file's matrix
 //	layoutbench explain [flags]         explain one operand's layout
-//	layoutbench explain -npy FILE.npy   explain a file's matrix
+//	layoutbench explain -npy FILE.npy   explain a file's array
+//	layoutbench explain -safetensors FILE:NAME
+//	                                    explain a safetensors tensor
 //
 // Flags of the measurement:
 //
@@ -49,6 +51,7 @@
 //
 //	layoutbench explain -shape 6,8 -strides 8,48 [-itemsize 8] [-offset 0] [-elements] [-len N]
 //	layoutbench explain -npy FILE.npy
+//	layoutbench explain -safetensors FILE:NAME
 //
 // prints the classification, the BLAS view and flag, whether anything must
 // be copied, blasbridge's plans, and the byte offsets of the first elements.
@@ -56,7 +59,13 @@
 // With -npy the file's header gives shape, strides and item size (so -npy
 // excludes the other flags), the data's start is offset 0, and the first
 // line names the file, its dtype, order and shape, and whether Open had to
-// copy the data (big-endian or unaligned) rather than map it.
+// copy the data (big-endian or unaligned) rather than map it. A file's
+// array of more than two dimensions gets the N-d explanation of -shape.
+// -safetensors first says where the tensor NAME lies in FILE (its bytes,
+// C-order strides, alignment) and whether Get maps it in place or copies
+// it, or what Convert would copy for a dtype other than F64 and F32, then
+// explains that array as -npy does. The argument splits at the last ':'
+// whose prefix is an existing file; FILE alone lists the tensors.
 package main
 
 import (

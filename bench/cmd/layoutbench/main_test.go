@@ -198,8 +198,10 @@ func TestRunHelpAndList(t *testing.T) {
 	if err := run(context.Background(), []string{"explain", "-h"}, &out, &errOut); err != nil {
 		t.Errorf("explain -h: %v", err)
 	}
-	if !strings.Contains(errOut.String(), "explain -npy FILE.npy") || !strings.Contains(errOut.String(), "-npy FILE.npy") {
-		t.Errorf("explain -h: usage lacks -npy:\n%s", errOut.String())
+	for _, want := range []string{"explain -npy FILE.npy", "-npy FILE.npy", "explain -safetensors FILE:NAME", "-safetensors FILE:NAME", "last ':'"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("explain -h: usage lacks %q:\n%s", want, errOut.String())
+		}
 	}
 }
 
@@ -433,6 +435,19 @@ func TestExplainNpy(t *testing.T) {
 	if !strings.Contains(out.String(), "in elements: 7×1") {
 		t.Errorf("1-D file: output lacks 7×1:\n%s", out.String())
 	}
+
+	// More dimensions are an N-d array, with C-order strides by definition.
+	out.Reset()
+	a3 := rawNpy(t, "<f4", "(2, 3, 4)", make([]byte, 4*24))
+	if err := run(context.Background(), []string{"explain", "-npy", a3}, &out, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<f4, C order, shape (2, 3, 4)", "in elements: shape (2, 3, 4), strides (12, 4, 1), offset 0, item size 4 bytes",
+		"C-contiguous yes", "rows 0, columns 1..2: row-major 2×12"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("3-D file: output lacks %q:\n%s", want, out.String())
+		}
+	}
 }
 
 // rawNpy writes a version 1.0 .npy file by hand — for what npy.Write does
@@ -500,8 +515,7 @@ func TestRunNpyErrors(t *testing.T) {
 		{[]string{"-npy", text}, false, []string{text, "not a .npy file"}},
 		{[]string{"explain", "-npy", text}, false, []string{text, "not a .npy file"}},
 		{[]string{"-npy", f32}, false, []string{f32, "float32", "float64", "explain -npy"}},
-		{[]string{"-npy", a3}, false, []string{a3, "(2, 3, 4)", "3 dimensions", "reshape", "-shape"}},
-		{[]string{"explain", "-npy", a3}, false, []string{"3 dimensions"}},
+		{[]string{"-npy", a3}, false, []string{a3, "(2, 3, 4)", "3 dimensions", "reshape", "explain -npy " + a3}},
 		{[]string{"explain", "-npy", f64, "-shape", "2,2"}, true, []string{"-npy and -shape", "choose one"}},
 		{[]string{"explain", "-npy", f64, "-strides", "16,8", "-itemsize", "8"}, true, []string{"-npy and -itemsize, -strides"}},
 		{[]string{"-workloads", "npy"}, true, []string{"-npy FILE.npy"}},

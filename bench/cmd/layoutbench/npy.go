@@ -16,10 +16,10 @@ func openNpy(path string) (*npy.File, error) {
 	}
 	if shape := f.Shape(); len(shape) > 2 {
 		f.Close()
-		return nil, fmt.Errorf("%s: shape %s has %d dimensions, and layoutbench takes a matrix: "+
+		return nil, fmt.Errorf("%s: shape %s has %d dimensions, and the measurement takes a matrix: "+
 			"a 1-D file is n×1 and a 2-D file as it is; save a 2-D view (np.save(\"a2.npy\", a.reshape(a.shape[0], -1)) or a[..., 0]), "+
-			"or explain one with explain -shape and -strides",
-			path, tuple(shape), len(shape))
+			"or see how strider lays it out with layoutbench explain -npy %s, which takes any rank",
+			path, tuple(shape), len(shape), path)
 	}
 	return f, nil
 }

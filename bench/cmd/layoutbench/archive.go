@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/strider-go/strider/adapter/safetensors"
+	"github.com/strider-go/strider/bench"
+)
+
+// splitFileName splits the argument of -flag, FILE:NAME, at the last ':'
+// whose prefix is an existing file (not a directory), so that a path or a
+// tensor name may contain ':' as long as the split stays unambiguous. An
+// argument that is itself an existing file has no NAME. When no prefix
+// exists, the error is the one for the prefix before the last ':' (or for
+// the whole argument, which has none): a missing file, not a usage error.
+func splitFileName(flag, arg string) (path, name string, err error) {
+	isFile := func(p string) bool {
+		fi, err := os.Stat(p)
+		return err == nil && !fi.IsDir()
+	}
+	if strings.HasPrefix(arg, ":") {
+		return "", "", usagef("explain: -%s %q: want FILE:NAME, and FILE is empty", flag, arg)
+	}
+	if isFile(arg) {
+		return arg, "", nil
+	}
+	for i := strings.LastIndexByte(arg, ':'); i > 0; i = strings.LastIndexByte(arg[:i], ':') {
+		if isFile(arg[:i]) {
+			return arg[:i], arg[i+1:], nil
+		}
+	}
+	path = arg
+	if i := strings.LastIndexByte(arg, ':'); i > 0 {
+		path = arg[:i]
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", "", err
+	}
+	if fi.IsDir() {
+		return "", "", usagef("explain: -%s %q: %s is a directory; want FILE:NAME", flag, arg, path)
+	}
+	return "", "", fmt.Errorf("explain: -%s %q: %s is not a regular file", flag, arg, path) // unreachable unless the file just appeared
+}
+
+// maxListed is how many names an error lists before it counts the rest.
+const maxListed = 20
+
+// listNames returns names sorted, quoted where a name is empty or holds a
+// separator, the first maxListed of them, and a count of the others.
+func listNames(names []string, what string) string {
+	names = slices.Sorted(slices.Values(names))
+	if len(names) == 0 {
+		return "it holds no " + what + "s"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "it holds %s: ", plural(len(names), what))
+	for i, n := range names[:min(len(names), maxListed)] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if n == "" || strings.ContainsAny(n, ", \"") || strconv.Quote(n) != `"`+n+`"` {
+			n = strconv.Quote(n)
+		}
+		b.WriteString(n)
+	}
+	if len(names) > maxListed {
+		fmt.Fprintf(&b, ", … and %d more", len(names)-maxListed)
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// explainSafetensors explains the tensor FILE:NAME of a safetensors file:
+// where its bytes lie, their order and alignment, what Get (or Convert)
+// makes of them, and then the array as explainTensor does.
+func explainSafetensors(w io.Writer, arg string) error {
+	path, name, err := splitFileName("safetensors", arg)
+	if err != nil {
+		return err
+	}
+	f, err := safetensors.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if name == "" && !slices.Contains(f.Names(), "") {
+		return fmt.Errorf("explain: -safetensors %s: name a tensor, as %s:NAME; %s", arg, path, listNames(f.Names(), "tensor"))
+	}
+	t, err := f.Info(name)
+	if err != nil {
+		return fmt.Errorf("explain: %s holds no tensor %q; %s", path, name, listNames(f.Names(), "tensor"))
+	}
+	// The buffer's start in the file is 8 + the header's length, which the
+	// file's first 8 bytes give; Open has checked them.
+	start, err := bufferStart(path)
+	if err != nil {
+		return err
+	}
+
+	var ew bytes.Buffer // the preamble, written once
+	b, e := t.DataOffsets[0], t.DataOffsets[1]
+	fmt.Fprintf(&ew, "file: %s: safetensors, %s; an 8-byte length, a %d-byte JSON header, then the byte buffer from file byte %d\n",
+		path, plural(len(f.Names()), "tensor"), start-8, start)
+	fmt.Fprintf(&ew, "tensor %q: %s, shape %s, %s of %s\n", name, t.Dtype, tuple(t.Shape), plural(t.Len(), "element"), plural(t.ItemSize, "byte"))
+	if b == e {
+		fmt.Fprintf(&ew, "  bytes:   none (at byte %d of the byte buffer)\n", b)
+	} else {
+		fmt.Fprintf(&ew, "  bytes:   %d..%d of the byte buffer: file bytes %d..%d\n", b, e-1, start+b, start+e-1)
+	}
+	strides := cStrides(t.Shape)
+	byteStrides := make([]int, len(strides))
+	for k, s := range strides {
+		byteStrides[k] = s * t.ItemSize
+	}
+	fmt.Fprintf(&ew, "  order:   C, as the format stores every tensor (last index fastest): strides %s elements, %s bytes, offset 0\n",
+		tuple(strides), tuple(byteStrides))
+	if t.Len() == 0 {
+		ew.WriteString("  empty:   a dimension is 0, so the tensor has no elements, Get returns an array with no data, and there is no layout to explain\n")
+		_, err := w.Write(ew.Bytes())
+		return err
+	}
+	aligned := (start+b)%t.ItemSize == 0
+	if aligned {
+		fmt.Fprintf(&ew, "  aligned: yes: file byte %d is a multiple of %d, and a mapping starts on a page\n", start+b, t.ItemSize)
+	} else {
+		fmt.Fprintf(&ew, "  aligned: no: file byte %d is not a multiple of %d (the reference writer pads the header so that it would be)\n", start+b, t.ItemSize)
+	}
+
+	op := bench.ArrayOperand{ItemSize: t.ItemSize}
+	switch t.Dtype {
+	case "F64", "F32":
+		var how string
+		switch {
+		case !f.Copied(name):
+			how = fmt.Sprintf("in place: a view of the file's mapping, nothing copied (the byte offsets below count from file byte %d)", start+b)
+		case !aligned:
+			how = fmt.Sprintf("as a copy: the first Get copies its %d bytes into Go memory, since they are not aligned; later Gets share that copy", t.Len()*t.ItemSize)
+		default:
+			how = "as a copy: Open read the whole file into Go memory (no memory mapping here), or the host is big-endian"
+		}
+		var call string
+		if t.Dtype == "F32" {
+			a, err := safetensors.Get[float32](f, name)
+			if err != nil {
+				return err
+			}
+			op.Shape, op.Strides, op.Offset, op.Len = a.Shape, a.Strides, a.Offset, len(a.Data)
+			call = "Get[float32]"
+		} else {
+			a, err := safetensors.Get[float64](f, name)
+			if err != nil {
+				return err
+			}
+			op.Shape, op.Strides, op.Offset, op.Len = a.Shape, a.Strides, a.Offset, len(a.Data)
+			call = "Get[float64]"
+		}
+		fmt.Fprintf(&ew, "  Get:     %s returns it %s\n", call, how)
+		op.Source = fmt.Sprintf("%s:%s as %s returns it (%s, %s)", path, name, call, t.Dtype, strings.Split(how, ":")[0])
+	case "F8_E4M3", "F8_E5M2":
+		fmt.Fprintf(&ew, "  Get:     none: neither Get nor Convert reads the 8-bit float %s, so there is no array to explain\n", t.Dtype)
+		_, err := w.Write(ew.Bytes())
+		return err
+	default:
+		// Convert makes a fresh C-order copy; float32 holds 8- and 16-bit
+		// types exactly, and float64 the 32-bit integers that float32 would
+		// round.
+		call, size := "Convert[float32]", 4
+		switch t.Dtype {
+		case "I32", "U32", "I64", "U64":
+			call, size = "Convert[float64]", 8
+		}
+		fmt.Fprintf(&ew, "  Get:     none for %s (Get reads F64 and F32 in place); %s copies and converts it into a fresh C-order array of %d bytes, explained below\n",
+			t.Dtype, call, t.Len()*size)
+		op = bench.ArrayOperand{Shape: t.Shape, Strides: strides, ItemSize: size, Len: t.Len()}
+		op.Source = fmt.Sprintf("%s:%s as %s returns it (%s converted, a copy)", path, name, call, t.Dtype)
+	}
+	ew.WriteString("\n")
+	if _, err := w.Write(ew.Bytes()); err != nil {
+		return err
+	}
+	return explainTensor(w, path+":"+name, op)
+}
+
+// bufferStart returns where the byte buffer of the safetensors file at path
+// starts: after the 8-byte little-endian length of the header, and the
+// header.
+func bufferStart(path string) (int, error) {
+	fd, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer fd.Close()
+	var n [8]byte
+	if _, err := fd.ReadAt(n[:], 0); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	// Open accepted the header, so its length is at most MaxHeaderSize.
+	return 8 + int(binary.LittleEndian.Uint64(n[:])), nil
+}
+
+// cStrides returns the C-order element strides of shape: each the product
+// of the dimensions after it.
+func cStrides(shape []int) []int {
+	st := make([]int, len(shape))
+	s := 1
+	for k := len(shape) - 1; k >= 0; k-- {
+		st[k] = s
+		s *= max(shape[k], 1)
+	}
+	return st
+}

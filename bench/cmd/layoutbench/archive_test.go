@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/safetensors"
+	"github.com/strider-go/strider/bench/internal/explaintest"
+)
+
+// writeSafetensors writes tensors with safetensors.Write to name in a
+// temporary directory and returns the path, with where each tensor's bytes
+// start in the file, read back from the header by the format's definition:
+// 8 bytes of little-endian header length N, N bytes of JSON, then the
+// buffer that data_offsets index.
+func writeSafetensors(t *testing.T, name string, tensors []safetensors.Tensor) (path string, start map[string]int) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := safetensors.Write(&b, tensors, nil); err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, safetensorsStarts(t, b.Bytes())
+}
+
+// safetensorsStarts returns the file offset of each tensor's first byte.
+func safetensorsStarts(t *testing.T, file []byte) map[string]int {
+	t.Helper()
+	n := int(binary.LittleEndian.Uint64(file))
+	var h map[string]json.RawMessage
+	if err := json.Unmarshal(file[8:8+n], &h); err != nil {
+		t.Fatal(err)
+	}
+	start := map[string]int{}
+	for k, v := range h {
+		if k == "__metadata__" {
+			continue
+		}
+		var e struct {
+			DataOffsets [2]int `json:"data_offsets"`
+		}
+		if err := json.Unmarshal(v, &e); err != nil {
+			t.Fatal(err)
+		}
+		start[k] = 8 + n + e.DataOffsets[0]
+	}
+	return start
+}
+
+// rawSafetensors writes a safetensors file by hand, for what Write does not
+// make (other dtypes, misaligned data): the JSON header padded with pad
+// spaces, then data. It returns the path.
+func rawSafetensors(t *testing.T, header string, pad int, data []byte) string {
+	t.Helper()
+	hdr := header + strings.Repeat(" ", pad)
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(hdr)))
+	b = append(append(b, hdr...), data...)
+	path := filepath.Join(t.TempDir(), "raw.safetensors")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func explainOut(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), append([]string{"explain"}, args...), &out, &bytes.Buffer{})
+	return out.String(), err
+}
+
+func TestExplainSafetensors(t *testing.T) {
+	f32 := func(r, c int) adapter.Array[float32] {
+		a := adapter.Array[float32]{Data: make([]float32, r*c), Shape: []int{r, c}, Strides: []int{c, 1}}
+		return a
+	}
+	col := adapter.Array[float64]{Data: make([]float64, 6), Shape: []int{2, 3}, Strides: []int{1, 2}} // Fortran order: written in C order
+	path, start := writeSafetensors(t, "model.safetensors", []safetensors.Tensor{
+		{Name: "w", Array: f32(3, 4)},
+		{Name: "layers.0:q", Array: f32(2, 2)},
+		{Name: "v", Array: adapter.Array[float64]{Data: make([]float64, 5), Shape: []int{5}, Strides: []int{1}}},
+		{Name: "t", Array: adapter.Array[float64]{Data: make([]float64, 24), Shape: []int{2, 3, 4}, Strides: []int{12, 4, 1}}},
+		{Name: "col", Array: col},
+	})
+	for i, test := range []struct {
+		name       string
+		r, c, size int // the matrix, for the offsets table; r == 0 for N-d
+		want       []string
+	}{
+		{"w", 3, 4, 4, []string{
+			`tensor "w": F32, shape (3, 4), 12 elements of 4 bytes`,
+			fmt.Sprintf("file bytes %d..%d", start["w"], start["w"]+47),
+			"strides (4, 1) elements, (16, 4) bytes, offset 0",
+			fmt.Sprintf("aligned: yes: file byte %d is a multiple of 4", start["w"]),
+			"Get[float32] returns it in place",
+			"in elements: 3×4, strides (4, 1)",
+			"row-major 3×4, ld=4 (contiguous)", "flag blas.NoTrans", "copy needed: no",
+			"as A of y = A·x (blasbridge.Gemv): no-trans, copied 0 B"}},
+		{"layers.0:q", 2, 2, 4, []string{`tensor "layers.0:q": F32, shape (2, 2)`, "row-major 2×2"}},
+		{"v", 5, 1, 8, []string{`tensor "v": F64, shape (5)`, "Get[float64] returns it in place", "in elements: 5×1"}},
+		{"col", 2, 3, 8, []string{"strides (3, 1) elements, (24, 8) bytes", "row-major 2×3, ld=3"}},
+		{"t", 0, 0, 8, []string{"strides (12, 4, 1) elements, (96, 32, 8) bytes",
+			"in elements: shape (2, 3, 4), strides (12, 4, 1), offset 0, item size 8 bytes",
+			"C-contiguous yes", "rows 0..1, columns 2: row-major 6×4, ld=4"}},
+	} {
+		s, err := explainOut(t, "-safetensors", path+":"+test.name)
+		if err != nil {
+			t.Errorf("test %d: %v", i, err)
+			continue
+		}
+		for _, w := range append(test.want, "file: "+path+": safetensors, 5 tensors") {
+			if !strings.Contains(s, w) {
+				t.Errorf("test %d: output lacks %q:\n%s", i, w, s)
+			}
+		}
+		if test.r == 0 {
+			continue
+		}
+		// Offsets from the tensor's first byte by C order's definition.
+		for r, row := range explaintest.Offsets(t, s) {
+			if len(row) != test.c {
+				t.Errorf("test %d: row %d has %d offsets, want %d", i, r, len(row), test.c)
+			}
+			for c, got := range row {
+				if want := (r*test.c + c) * test.size; got != want {
+					t.Errorf("test %d: offset of (%d, %d): got %d, want %d", i, r, c, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestExplainSafetensorsCopied: a tensor whose data is misaligned in the
+// file is copied by Get, and one of another dtype is explained as the copy
+// Convert makes.
+func TestExplainSafetensorsCopied(t *testing.T) {
+	// 8 + 57 = 65: the F32 tensor starts at an odd file byte.
+	hdr := `{"m":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}}`
+	misaligned := rawSafetensors(t, hdr, 57-len(hdr), make([]byte, 24))
+	hdr = `{"h":{"dtype":"BF16","shape":[4,2],"data_offsets":[0,16]},"i":{"dtype":"I32","shape":[3],"data_offsets":[16,28]},"q":{"dtype":"F8_E4M3","shape":[4],"data_offsets":[28,32]}}`
+	dtypes := rawSafetensors(t, hdr, (8-len(hdr)%8)%8, make([]byte, 32))
+	for i, test := range []struct {
+		arg  string
+		want []string
+	}{
+		{misaligned + ":m", []string{"file bytes 65..88", "aligned: no: file byte 65 is not a multiple of 4",
+			"Get[float32] returns it as a copy", "its 24 bytes", "(F32, as a copy)", "row-major 2×3, ld=3"}},
+		{dtypes + ":h", []string{`tensor "h": BF16, shape (4, 2), 8 elements of 2 bytes`, "strides (2, 1) elements, (4, 2) bytes",
+			"Convert[float32] copies and converts it into a fresh C-order array of 32 bytes",
+			"in elements: 4×2, strides (2, 1), offset 0, item size 4 bytes", "row-major 4×2"}},
+		{dtypes + ":i", []string{"Convert[float64]", "array of 24 bytes", "in elements: 3×1", "item size 8 bytes"}},
+		{dtypes + ":q", []string{"neither Get nor Convert reads the 8-bit float F8_E4M3"}},
+	} {
+		s, err := explainOut(t, "-safetensors", test.arg)
+		if err != nil {
+			t.Errorf("test %d: %v", i, err)
+			continue
+		}
+		for _, w := range test.want {
+			if !strings.Contains(s, w) {
+				t.Errorf("test %d: output lacks %q:\n%s", i, w, s)
+			}
+		}
+	}
+}
+
+func TestSplitFileName(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "m.safetensors")
+	colon := filepath.Join(dir, "run:3.safetensors")
+	for _, p := range []string{plain, colon} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, test := range []struct {
+		arg, path, name string
+	}{
+		{plain, plain, ""},
+		{plain + ":", plain, ""},
+		{plain + ":w", plain, "w"},
+		{plain + ":a:b", plain, "a:b"},
+		{colon + ":w", colon, "w"},
+		{colon, colon, ""},
+		{colon + ":x:y", colon, "x:y"},
+	} {
+		path, name, err := splitFileName("safetensors", test.arg)
+		if err != nil || path != test.path || name != test.name {
+			t.Errorf("test %d %q: got %q, %q, %v, want %q, %q", i, test.arg, path, name, err, test.path, test.name)
+		}
+	}
+}
+
+// TestExplainSafetensorsErrors: a missing file or tensor is an error naming
+// it (exit status 1), the tensors listed; bad arguments are usage errors.
+func TestExplainSafetensorsErrors(t *testing.T) {
+	var many []safetensors.Tensor
+	for k := 24; k >= 0; k-- { // written in reverse: the listing sorts
+		many = append(many, safetensors.Tensor{Name: fmt.Sprintf("t%02d", k), Array: adapter.Array[float32]{Data: make([]float32, 1), Shape: []int{1}, Strides: []int{1}}})
+	}
+	path, _ := writeSafetensors(t, "many.safetensors", many)
+	var first20 []string
+	for k := range 20 {
+		first20 = append(first20, fmt.Sprintf("t%02d", k))
+	}
+	listing := "it holds 25 tensors: " + strings.Join(first20, ", ") + ", … and 5 more"
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.safetensors")
+	for i, test := range []struct {
+		args    []string
+		usage   bool
+		want    []string
+		wantNot []string
+	}{
+		{[]string{"-safetensors", missing + ":w"}, false, []string{missing, "no such file"}, nil},
+		{[]string{"-safetensors", missing}, false, []string{missing, "no such file"}, nil},
+		{[]string{"-safetensors", path + ":nosuch"}, false, []string{path, `no tensor "nosuch"`, listing}, []string{", t20"}},
+		{[]string{"-safetensors", path}, false, []string{"name a tensor, as " + path + ":NAME", listing}, []string{", t20"}},
+		{[]string{"-safetensors", path + ":"}, false, []string{listing}, nil},
+		{[]string{"-safetensors", ":t00"}, true, []string{"want FILE:NAME", "FILE is empty"}, nil},
+		{[]string{"-safetensors", dir + ":t00"}, true, []string{dir + " is a directory"}, nil},
+		{[]string{"-safetensors", path + ":t00", "-shape", "2,2"}, true, []string{"-safetensors and -shape", "choose one"}, nil},
+		{[]string{"-safetensors", path + ":t00", "-npy", path}, true, []string{"-npy and -safetensors", "choose one"}, nil},
+		{[]string{"-safetensors", path + ":t00", "-einsum", "ij,jk->ik"}, true, []string{"-safetensors and -einsum", "choose one"}, nil},
+	} {
+		_, err := explainOut(t, test.args...)
+		if err == nil {
+			t.Errorf("test %d %v: no error", i, test.args)
+			continue
+		}
+		var u usageError
+		if got := errors.As(err, &u); got != test.usage {
+			t.Errorf("test %d %v: usage error %t, want %t: %v", i, test.args, got, test.usage, err)
+		}
+		for _, w := range test.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("test %d %v: error %q lacks %q", i, test.args, err, w)
+			}
+		}
+		for _, w := range test.wantNot {
+			if strings.Contains(err.Error(), w) {
+				t.Errorf("test %d %v: error %q has %q", i, test.args, err, w)
+			}
+		}
+	}
+}
