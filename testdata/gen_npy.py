@@ -245,6 +245,26 @@ def generate():
         fp.write("\n")
 
 
+def float16_table():
+    """NumPy's float16 -> float32 conversion of all 65536 bit patterns, for
+    internal/half: the SHA-256 of the float32 bits (little-endian) and some
+    special values by name."""
+    bits = np.arange(1 << 16, dtype=np.uint16)
+    f32 = bits.view(np.float16).astype(np.float32)
+    special = []
+    for name, b in [("+0", 0x0000), ("-0", 0x8000), ("1", 0x3C00), ("-2", 0xC000), ("max 65504", 0x7BFF),
+                    ("min normal 2**-14", 0x0400), ("min subnormal 2**-24", 0x0001),
+                    ("max subnormal", 0x03FF), ("-min subnormal", 0x8001), ("+inf", 0x7C00), ("-inf", 0xFC00),
+                    ("quiet nan", 0x7E00), ("-quiet nan", 0xFE00), ("nan payload 0x155", 0x7F55),
+                    ("1/3", 0x3555)]:
+        special.append({"name": name, "bits": b, "float32_bits": int(f32[b:b + 1].view(np.uint32)[0])})
+    with open(os.path.join(OUT, "float16_table.json"), "w") as fp:
+        json.dump({"numpy_version": np.__version__,
+                   "sha256": hashlib.sha256(f32.astype("<f4").tobytes()).hexdigest(),
+                   "special": special}, fp, indent=1)
+        fp.write("\n")
+
+
 def check_fromgo():
     with open(os.path.join(FROMGO, "cases.json")) as fp:
         cases = json.load(fp)["cases"]

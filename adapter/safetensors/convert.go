@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/internal/half"
 )
 
 // decode converts the little-endian elements of dtype in b into dst, which
@@ -23,12 +24,11 @@ func decode[T adapter.Float](dst []T, b []byte, dtype string) {
 		}
 	case "F16":
 		for k := range dst {
-			dst[k] = T(halfToFloat32(le.Uint16(b[2*k:])))
+			dst[k] = T(half.Float16ToFloat32(le.Uint16(b[2*k:])))
 		}
 	case "BF16":
-		// bfloat16 is the top half of a float32.
 		for k := range dst {
-			dst[k] = T(math.Float32frombits(uint32(le.Uint16(b[2*k:])) << 16))
+			dst[k] = T(half.BFloat16ToFloat32(le.Uint16(b[2*k:])))
 		}
 	case "I64":
 		for k := range dst {
@@ -73,24 +73,4 @@ func decode[T adapter.Float](dst []T, b []byte, dtype string) {
 	default:
 		panic("safetensors: decode called for " + dtype) // callers check the dtype
 	}
-}
-
-// halfToFloat32 returns the IEEE 754 binary16 value h as a float32, which
-// holds every half exactly: sign, 5 exponent bits (bias 15), 10 mantissa
-// bits.
-func halfToFloat32(h uint16) float32 {
-	sign := uint32(h>>15) << 31
-	exp := uint32(h>>10) & 0x1f
-	man := uint32(h) & 0x3ff
-	switch exp {
-	case 0x1f: // infinity, or NaN with its payload
-		return math.Float32frombits(sign | 0x7f800000 | man<<13)
-	case 0: // zero or subnormal: man·2⁻²⁴, exact in float32
-		f := float32(man) * (1.0 / (1 << 24))
-		if sign != 0 {
-			f = -f
-		}
-		return f
-	}
-	return math.Float32frombits(sign | (exp+127-15)<<23 | man<<13)
 }
