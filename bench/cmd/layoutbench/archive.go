@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/adapter/safetensors"
 	"github.com/strider-go/strider/bench"
 )
@@ -111,33 +114,33 @@ func explainSafetensors(w io.Writer, arg string) error {
 		return err
 	}
 
-	var ew bytes.Buffer // the preamble, written once
+	var pre bytes.Buffer // what precedes the array's explanation, written once
 	b, e := t.DataOffsets[0], t.DataOffsets[1]
-	fmt.Fprintf(&ew, "file: %s: safetensors, %s; an 8-byte length, a %d-byte JSON header, then the byte buffer from file byte %d\n",
+	fmt.Fprintf(&pre, "file: %s: safetensors, %s; an 8-byte length, a %d-byte JSON header, then the byte buffer from file byte %d\n",
 		path, plural(len(f.Names()), "tensor"), start-8, start)
-	fmt.Fprintf(&ew, "tensor %q: %s, shape %s, %s of %s\n", name, t.Dtype, tuple(t.Shape), plural(t.Len(), "element"), plural(t.ItemSize, "byte"))
+	fmt.Fprintf(&pre, "tensor %q: %s, shape %s, %s of %s\n", name, t.Dtype, tuple(t.Shape), plural(t.Len(), "element"), plural(t.ItemSize, "byte"))
 	if b == e {
-		fmt.Fprintf(&ew, "  bytes:   none (at byte %d of the byte buffer)\n", b)
+		fmt.Fprintf(&pre, "  bytes:   none (at byte %d of the byte buffer)\n", b)
 	} else {
-		fmt.Fprintf(&ew, "  bytes:   %d..%d of the byte buffer: file bytes %d..%d\n", b, e-1, start+b, start+e-1)
+		fmt.Fprintf(&pre, "  bytes:   %d..%d of the byte buffer: file bytes %d..%d\n", b, e-1, start+b, start+e-1)
 	}
 	strides := cStrides(t.Shape)
 	byteStrides := make([]int, len(strides))
 	for k, s := range strides {
 		byteStrides[k] = s * t.ItemSize
 	}
-	fmt.Fprintf(&ew, "  order:   C, as the format stores every tensor (last index fastest): strides %s elements, %s bytes, offset 0\n",
+	fmt.Fprintf(&pre, "  order:   C, as the format stores every tensor (last index fastest): strides %s elements, %s bytes, offset 0\n",
 		tuple(strides), tuple(byteStrides))
 	if t.Len() == 0 {
-		ew.WriteString("  empty:   a dimension is 0, so the tensor has no elements, Get returns an array with no data, and there is no layout to explain\n")
-		_, err := w.Write(ew.Bytes())
+		pre.WriteString("  empty:   a dimension is 0, so the tensor has no elements, Get returns an array with no data, and there is no layout to explain\n")
+		_, err := w.Write(pre.Bytes())
 		return err
 	}
 	aligned := (start+b)%t.ItemSize == 0
 	if aligned {
-		fmt.Fprintf(&ew, "  aligned: yes: file byte %d is a multiple of %d, and a mapping starts on a page\n", start+b, t.ItemSize)
+		fmt.Fprintf(&pre, "  aligned: yes: file byte %d is a multiple of %d, and a mapping starts on a page\n", start+b, t.ItemSize)
 	} else {
-		fmt.Fprintf(&ew, "  aligned: no: file byte %d is not a multiple of %d (the reference writer pads the header so that it would be)\n", start+b, t.ItemSize)
+		fmt.Fprintf(&pre, "  aligned: no: file byte %d is not a multiple of %d (the reference writer pads the header so that it would be)\n", start+b, t.ItemSize)
 	}
 
 	op := bench.ArrayOperand{ItemSize: t.ItemSize}
@@ -168,11 +171,11 @@ func explainSafetensors(w io.Writer, arg string) error {
 			op.Shape, op.Strides, op.Offset, op.Len = a.Shape, a.Strides, a.Offset, len(a.Data)
 			call = "Get[float64]"
 		}
-		fmt.Fprintf(&ew, "  Get:     %s returns it %s\n", call, how)
+		fmt.Fprintf(&pre, "  Get:     %s returns it %s\n", call, how)
 		op.Source = fmt.Sprintf("%s:%s as %s returns it (%s, %s)", path, name, call, t.Dtype, strings.Split(how, ":")[0])
 	case "F8_E4M3", "F8_E5M2":
-		fmt.Fprintf(&ew, "  Get:     none: neither Get nor Convert reads the 8-bit float %s, so there is no array to explain\n", t.Dtype)
-		_, err := w.Write(ew.Bytes())
+		fmt.Fprintf(&pre, "  Get:     none: neither Get nor Convert reads the 8-bit float %s, so there is no array to explain\n", t.Dtype)
+		_, err := w.Write(pre.Bytes())
 		return err
 	default:
 		// Convert makes a fresh C-order copy; float32 holds 8- and 16-bit
@@ -183,13 +186,13 @@ func explainSafetensors(w io.Writer, arg string) error {
 		case "I32", "U32", "I64", "U64":
 			call, size = "Convert[float64]", 8
 		}
-		fmt.Fprintf(&ew, "  Get:     none for %s (Get reads F64 and F32 in place); %s copies and converts it into a fresh C-order array of %d bytes, explained below\n",
+		fmt.Fprintf(&pre, "  Get:     none for %s (Get reads F64 and F32 in place); %s copies and converts it into a fresh C-order array of %d bytes, explained below\n",
 			t.Dtype, call, t.Len()*size)
 		op = bench.ArrayOperand{Shape: t.Shape, Strides: strides, ItemSize: size, Len: t.Len()}
 		op.Source = fmt.Sprintf("%s:%s as %s returns it (%s converted, a copy)", path, name, call, t.Dtype)
 	}
-	ew.WriteString("\n")
-	if _, err := w.Write(ew.Bytes()); err != nil {
+	pre.WriteString("\n")
+	if _, err := w.Write(pre.Bytes()); err != nil {
 		return err
 	}
 	return explainTensor(w, path+":"+name, op)
@@ -222,4 +225,111 @@ func cStrides(shape []int) []int {
 		s *= max(shape[k], 1)
 	}
 	return st
+}
+
+// explainNpz explains the array FILE.npz:NAME of an np.savez archive: how
+// the member is stored, whether Open uses it in place or copies it, and
+// then the array as -npy does. A missing NAME is the only array of an
+// archive that holds one.
+func explainNpz(w io.Writer, arg string) error {
+	path, name, err := splitFileName("npz", arg)
+	if err != nil {
+		return err
+	}
+	a, err := npy.OpenArchive(path)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	names := a.Names()
+	if name == "" && !slices.Contains(names, "") {
+		if len(names) != 1 {
+			return fmt.Errorf("explain: -npz %s: name an array, as %s:NAME; %s", arg, path, listNames(names, "array"))
+		}
+		name = names[0]
+	}
+	f, err := a.Open(name)
+	if errors.Is(err, npy.ErrNotFound) {
+		return fmt.Errorf("explain: %s holds no array %q; %s", path, name, listNames(names, "array"))
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := f.Header()
+
+	var pre bytes.Buffer
+	fmt.Fprintf(&pre, "archive: %s: npz, %s\n", path, plural(len(names), "array"))
+	fmt.Fprintf(&pre, "member %q: %s\n", name+".npy", npyDesc(h))
+	zi, ok := zipMember(path, name+".npy")
+	first := -1 // the archive byte of the data, when stored
+	switch {
+	case !ok:
+	case zi.method == zip.Store:
+		first = int(zi.offset + h.DataOffset)
+		fmt.Fprintf(&pre, "  stored:  not compressed (as np.savez writes), archive bytes %d..%d; its data from archive byte %d (byte %d of the .npy)\n",
+			zi.offset, zi.offset+zi.size-1, first, h.DataOffset)
+		if first%h.ItemSize() == 0 {
+			fmt.Fprintf(&pre, "  aligned: yes: archive byte %d is a multiple of %d, and the mapping starts on a page\n", first, h.ItemSize())
+		} else {
+			fmt.Fprintf(&pre, "  aligned: no: archive byte %d is not a multiple of %d (np.savez does not align members; npy.ArchiveWriter does)\n", first, h.ItemSize())
+		}
+	default:
+		fmt.Fprintf(&pre, "  deflated: as np.savez_compressed writes, %d bytes in the archive for a %d-byte .npy, its data from byte %d of the .npy\n",
+			zi.size, zi.inflated, h.DataOffset)
+	}
+	how := "in place: a window of the archive's mapping, nothing copied"
+	switch {
+	case !f.Copied():
+		if first >= 0 {
+			how += fmt.Sprintf(" (the byte offsets below count from archive byte %d)", first)
+		}
+	case ok && zi.method != zip.Store:
+		how = "a copy: Open inflated the member into Go memory"
+		if strings.HasPrefix(h.Dtype, ">") {
+			how += " and converted its big-endian data"
+		}
+	case first >= 0 && first%h.ItemSize() != 0:
+		how = "a copy: Open read the member into Go memory, since its data is not aligned"
+	case strings.HasPrefix(h.Dtype, ">"):
+		how = "a copy: Open converted the big-endian data into Go memory"
+	default:
+		how = "a copy: Open read it into Go memory (no memory mapping here)"
+	}
+	fmt.Fprintf(&pre, "  Open:    %s\n\n", how)
+	if _, err := w.Write(pre.Bytes()); err != nil {
+		return err
+	}
+	source := fmt.Sprintf("%s:%s: %s, %s", path, name, npyDesc(h), strings.Split(how, ":")[0])
+	return explainNpyFile(w, path+":"+name, source, f)
+}
+
+// zipMember returns what the zip directory of the archive at path says of
+// the member file: its compression method, where its bytes start in the
+// archive, how many there are, and how many they inflate to; ok is false
+// when archive/zip cannot say.
+func zipMember(path, file string) (m zipInfo, ok bool) {
+	r, err := zip.OpenReader(path)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return m, false
+	}
+	defer r.Close()
+	for _, zf := range r.File {
+		if zf.Name != file {
+			continue
+		}
+		off, err := zf.DataOffset()
+		if err != nil {
+			return m, false
+		}
+		return zipInfo{zf.Method, off, int64(zf.CompressedSize64), int64(zf.UncompressedSize64)}, true
+	}
+	return m, false
+}
+
+// zipInfo is what zipMember returns.
+type zipInfo struct {
+	method       uint16
+	offset, size int64 // the member's bytes in the archive
+	inflated     int64 // the size of the .npy file
 }

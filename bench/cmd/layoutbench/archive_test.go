@@ -1,18 +1,21 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/adapter/safetensors"
 	"github.com/strider-go/strider/bench/internal/explaintest"
 )
@@ -252,6 +255,177 @@ func TestExplainSafetensorsErrors(t *testing.T) {
 		for _, w := range test.wantNot {
 			if strings.Contains(err.Error(), w) {
 				t.Errorf("test %d %v: error %q has %q", i, test.args, err, w)
+			}
+		}
+	}
+}
+
+// npzMember is one array of a test archive.
+type npzMember struct {
+	name string
+	s    adapter.Strided
+}
+
+// writeNpz writes members with npy.Write into an archive made by
+// npy.ArchiveWriter, deflated if compress, and returns its path and bytes.
+func writeNpz(t *testing.T, compress bool, members ...npzMember) (string, []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	aw := npy.NewArchiveWriter(&b, compress)
+	for _, m := range members {
+		w, err := aw.Create(m.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := npy.Write(w, m.s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "a.npz")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, b.Bytes()
+}
+
+func TestExplainNpz(t *testing.T) {
+	c := adapter.Strided{Data: seq(12), Layout: adapter.Layout{Rows: 3, Cols: 4, RowStride: 4, ColStride: 1}}
+	f := adapter.Strided{Data: seq(6), Layout: adapter.Layout{Rows: 2, Cols: 3, RowStride: 1, ColStride: 2}}
+	v := adapter.Strided{Data: seq(5), Layout: adapter.Layout{Rows: 5, Cols: 1, RowStride: 1, ColStride: 1}}
+	members := []npzMember{{"c", c}, {"f", f}, {"v:1", v}}
+	stored, storedBytes := writeNpz(t, false, members...)
+	deflated, _ := writeNpz(t, true, members...)
+	one, _ := writeNpz(t, false, npzMember{"only", f})
+	for i, test := range []struct {
+		arg     string
+		r, c    int
+		fortran bool
+		want    []string
+	}{
+		{stored + ":c", 3, 4, false, []string{`member "c.npy": <f8, C order, shape (3, 4)`, "not compressed", "aligned: yes",
+			"Open:    in place", "in elements: 3×4, strides (4, 1)", "row-major 3×4, ld=4 (contiguous)", "flag blas.NoTrans",
+			"as A of y = A·x (blasbridge.Gemv): no-trans, copied 0 B"}},
+		{stored + ":f", 2, 3, true, []string{`member "f.npy": <f8, Fortran order, shape (2, 3)`, "Open:    in place",
+			"col-major 2×3, ld=2 (contiguous)", "flag blas.Trans", "trans on the view of Aᵀ, copied 0 B"}},
+		{stored + ":v:1", 5, 1, false, []string{`member "v:1.npy"`, "in elements: 5×1"}},
+		{deflated + ":c", 3, 4, false, []string{"deflated", "Open:    a copy: Open inflated the member", ", a copy\n", "row-major 3×4"}},
+		{deflated + ":f", 2, 3, true, []string{"a copy", "col-major 2×3, ld=2"}},
+		{one, 2, 3, true, []string{`member "only.npy"`, "npz, 1 array\n", "col-major 2×3"}},
+	} {
+		s, err := explainOut(t, "-npz", test.arg)
+		if err != nil {
+			t.Errorf("test %d: %v", i, err)
+			continue
+		}
+		for _, w := range test.want {
+			if !strings.Contains(s, w) {
+				t.Errorf("test %d: output lacks %q:\n%s", i, w, s)
+			}
+		}
+		// Offsets from the data's start by the order's definition.
+		for r, row := range explaintest.Offsets(t, s) {
+			for c, got := range row {
+				want := (r*test.c + c) * 8
+				if test.fortran {
+					want = (r + c*test.r) * 8
+				}
+				if got != want {
+					t.Errorf("test %d: offset of (%d, %d): got %d, want %d", i, r, c, got, want)
+				}
+			}
+		}
+		// A stored member's data is where the output says, in the archive:
+		// its first element, 1.
+		if _, after, ok := strings.Cut(s, "its data from archive byte "); ok && test.arg != one {
+			var at int
+			if _, err := fmt.Sscan(after, &at); err != nil {
+				t.Fatalf("test %d: %v", i, err)
+			}
+			if at%64 != 0 || math.Float64frombits(binary.LittleEndian.Uint64(storedBytes[at:])) != 1 {
+				t.Errorf("test %d: data at archive byte %d: want 64-aligned, and the first element 1", i, at)
+			}
+		} else if test.arg != one && !strings.Contains(test.arg, deflated) {
+			t.Errorf("test %d: no archive byte in\n%s", i, s)
+		}
+	}
+}
+
+// TestExplainNpzMisaligned: a stored member whose data is not aligned (as
+// np.savez often writes) is copied by Open, and explain says why.
+func TestExplainNpzMisaligned(t *testing.T) {
+	var member bytes.Buffer
+	if err := npy.Write(&member, adapter.Strided{Data: seq(4), Layout: adapter.Layout{Rows: 2, Cols: 2, RowStride: 2, ColStride: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	// The data starts after a 30-byte local header, the name "m.npy" and the
+	// .npy header of 128 bytes: at byte 163, which is odd.
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "m.npy", Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(member.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "np.npz")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := explainOut(t, "-npz", path+":m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"its data from archive byte 163 (byte 128 of the .npy)", "aligned: no: archive byte 163 is not a multiple of 8",
+		"Open:    a copy: Open read the member into Go memory, since its data is not aligned", "row-major 2×2"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestExplainNpzErrors: a missing archive or member is an error naming it
+// (exit status 1), the members listed; bad arguments are usage errors.
+func TestExplainNpzErrors(t *testing.T) {
+	m := adapter.Strided{Data: seq(1), Layout: adapter.Layout{Rows: 1, Cols: 1, RowStride: 1, ColStride: 1}}
+	path, _ := writeNpz(t, false, npzMember{"b", m}, npzMember{"a", m}, npzMember{"c d", m})
+	listing := `it holds 3 arrays: a, b, "c d"`
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.npz")
+	for i, test := range []struct {
+		args  []string
+		usage bool
+		want  []string
+	}{
+		{[]string{"-npz", missing + ":a"}, false, []string{missing, "no such file"}},
+		{[]string{"-npz", missing}, false, []string{missing, "no such file"}},
+		{[]string{"-npz", path + ":nosuch"}, false, []string{path, `no array "nosuch"`, listing}},
+		{[]string{"-npz", path}, false, []string{"name an array, as " + path + ":NAME", listing}},
+		{[]string{"-npz", ":a"}, true, []string{"want FILE:NAME", "FILE is empty"}},
+		{[]string{"-npz", dir + ":a"}, true, []string{dir + " is a directory"}},
+		{[]string{"-npz", path + ":a", "-shape", "2,2"}, true, []string{"-npz and -shape", "choose one"}},
+		{[]string{"-npz", path + ":a", "-safetensors", path + ":a"}, true, []string{"-npz and -safetensors", "choose one"}},
+		{[]string{"-npz", path + ":a", "-matmul"}, true, []string{"-npz and -matmul", "choose one"}},
+		{[]string{"-npy", path, "-npz", path + ":a"}, true, []string{"-npy and -npz", "choose one"}},
+	} {
+		_, err := explainOut(t, test.args...)
+		if err == nil {
+			t.Errorf("test %d %v: no error", i, test.args)
+			continue
+		}
+		var u usageError
+		if got := errors.As(err, &u); got != test.usage {
+			t.Errorf("test %d %v: usage error %t, want %t: %v", i, test.args, got, test.usage, err)
+		}
+		for _, w := range test.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("test %d %v: error %q lacks %q", i, test.args, err, w)
 			}
 		}
 	}

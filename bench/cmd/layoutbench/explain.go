@@ -24,6 +24,8 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	elements := fs.Bool("elements", false, "strides and offsets are in elements, not bytes")
 	length := fs.Int("len", 0, "the buffer's length in elements (default: just long enough)")
 	npyPath := fs.String("npy", "", "explain the array of `FILE.npy` (float64 or float32; 0-, 1- and 2-D as a matrix, a 1-D array n×1) instead: its header gives the layout")
+	npzArg := fs.String("npz", "", "explain the array `FILE.npz:NAME` of an np.savez or np.savez_compressed archive (NAME without .npy; "+
+		"FILE.npz alone when it holds one array): how the member is stored, whether Open maps it in place, then as -npy does. FILE:NAME splits as for -safetensors")
 	stArg := fs.String("safetensors", "", "explain the tensor `FILE:NAME` of a safetensors file: where it lies in the file, whether Get maps it in place, then as -npy does. "+
 		"The argument splits at the last ':' whose prefix is an existing file, so either part may contain ':'; a FILE alone lists its tensors")
 	einsum := fs.String("einsum", "", `explain the contraction of -a and -b into -c by `+"`SPEC`"+`, "bshd,bthd->bhst" (blasbridge.PlanEinsum)`)
@@ -44,6 +46,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
        layoutbench explain -einsum SPEC -a-shape ... -b-shape ... [-c-shape ...] [flags]
        layoutbench explain -matmul -a-shape ... -b-shape ... [-c-shape ...] [flags]
        layoutbench explain -npy FILE.npy
+       layoutbench explain -npz FILE.npz:NAME
        layoutbench explain -safetensors FILE:NAME
 
 flags:`)
@@ -74,6 +77,12 @@ flags:`)
 			return usagef("explain: -npy and %s: choose one (the file's header gives shape, strides and item size)", strings.Join(o, ", "))
 		}
 		return explainNpy(stdout, *npyPath)
+	}
+	if *npzArg != "" {
+		if o := others("npz"); len(o) > 0 {
+			return usagef("explain: -npz and %s: choose one (the member's header gives shape, strides and item size)", strings.Join(o, ", "))
+		}
+		return explainNpz(stdout, *npzArg)
 	}
 	if *stArg != "" {
 		if o := others("safetensors"); len(o) > 0 {
@@ -134,7 +143,7 @@ flags:`)
 		}
 	}
 	if *shape == "" {
-		return usagef("explain: -shape is required (or -npy FILE.npy, -safetensors FILE:NAME, -einsum SPEC, -matmul)")
+		return usagef("explain: -shape is required (or -npy FILE.npy, -npz FILE.npz:NAME, -safetensors FILE:NAME, -einsum SPEC, -matmul)")
 	}
 	sh, err := parseTuple(*shape)
 	if err != nil {

@@ -11,6 +11,8 @@
 //	layoutbench -npy FILE.npy [flags]   measure on the file's matrix
 //	layoutbench explain [flags]         explain one operand's layout
 //	layoutbench explain -npy FILE.npy   explain a file's array
+//	layoutbench explain -npz FILE.npz:NAME
+//	                                    explain an array of an archive
 //	layoutbench explain -safetensors FILE:NAME
 //	                                    explain a safetensors tensor
 //
@@ -51,6 +53,7 @@
 //
 //	layoutbench explain -shape 6,8 -strides 8,48 [-itemsize 8] [-offset 0] [-elements] [-len N]
 //	layoutbench explain -npy FILE.npy
+//	layoutbench explain -npz FILE.npz:NAME
 //	layoutbench explain -safetensors FILE:NAME
 //
 // prints the classification, the BLAS view and flag, whether anything must
@@ -64,8 +67,12 @@
 // -safetensors first says where the tensor NAME lies in FILE (its bytes,
 // C-order strides, alignment) and whether Get maps it in place or copies
 // it, or what Convert would copy for a dtype other than F64 and F32, then
-// explains that array as -npy does. The argument splits at the last ':'
-// whose prefix is an existing file; FILE alone lists the tensors.
+// explains that array as -npy does. -npz first says how the member NAME
+// (without .npy) is stored in the archive and whether Open maps it in place
+// or copies it (deflated, unaligned or big-endian), then explains it as
+// -npy does. Their argument splits at the last ':' whose prefix is an
+// existing file; FILE alone lists the names (or, for an archive of one
+// array, explains that array).
 package main
 
 import (

@@ -198,7 +198,8 @@ func TestRunHelpAndList(t *testing.T) {
 	if err := run(context.Background(), []string{"explain", "-h"}, &out, &errOut); err != nil {
 		t.Errorf("explain -h: %v", err)
 	}
-	for _, want := range []string{"explain -npy FILE.npy", "-npy FILE.npy", "explain -safetensors FILE:NAME", "-safetensors FILE:NAME", "last ':'"} {
+	for _, want := range []string{"explain -npy FILE.npy", "-npy FILE.npy", "explain -safetensors FILE:NAME", "-safetensors FILE:NAME", "last ':'",
+		"explain -npz FILE.npz:NAME", "-npz FILE.npz:NAME"} {
 		if !strings.Contains(errOut.String(), want) {
 			t.Errorf("explain -h: usage lacks %q:\n%s", want, errOut.String())
 		}

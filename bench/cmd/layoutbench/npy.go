@@ -28,17 +28,20 @@ func openNpy(path string) (*npy.File, error) {
 // name, dtype, order, shape, where its data starts, and whether Open had
 // to copy it.
 func npySource(path string, f *npy.File) string {
-	h := f.Header()
-	order := "C order"
-	if h.FortranOrder {
-		order = "Fortran order"
-	}
 	how := "mapped in place, not copied"
 	if f.Copied() {
 		how = "copied into memory by Open (big-endian or unaligned data, or no memory mapping here)"
 	}
-	return fmt.Sprintf("%s: %s, %s, shape %s, data at byte %d of the file, %s",
-		path, h.Dtype, order, tuple(h.Shape), h.DataOffset, how)
+	return fmt.Sprintf("%s: %s, data at byte %d of the file, %s", path, npyDesc(f.Header()), f.Header().DataOffset, how)
+}
+
+// npyDesc describes an array by its header: "<f8, C order, shape (5, 8)".
+func npyDesc(h npy.Header) string {
+	order := "C order"
+	if h.FortranOrder {
+		order = "Fortran order"
+	}
+	return fmt.Sprintf("%s, %s, shape %s", h.Dtype, order, tuple(h.Shape))
 }
 
 // npyMatrix returns the float64 matrix of f for the measurement; float32
