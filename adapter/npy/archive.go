@@ -56,16 +56,18 @@ type member struct {
 }
 
 // OpenArchive opens the .npz file at path: np.savez and np.savez_compressed
-// output, or ArchiveWriter's. It maps the whole file copy-on-write once
-// (reading it into memory where mapping is unavailable) and checks the zip
-// central directory: every .npy member must be stored (np.savez) or
-// deflated (np.savez_compressed), unencrypted, with sizes and an offset
-// that fit the file, and a deflated member may not claim more than deflate
-// can produce from its compressed size. No name may appear twice or be
-// invalid UTF-8. Members whose names do not end in ".npy" are ignored after
-// their names are checked: Names does not list them and Open does not find
-// them (np.load returns them as raw bytes). Errors wrap ErrArchive (and
-// archive/zip's ErrFormat, ErrAlgorithm or ErrChecksum where one applies).
+// output, or ArchiveWriter's. It maps the whole file copy-on-write once and
+// checks the zip central directory: every .npy member must be stored
+// (np.savez) or deflated (np.savez_compressed), unencrypted, with sizes and
+// an offset that fit the file, and a deflated member may not claim more
+// than deflate can produce from its compressed size. No name may appear
+// twice or be invalid UTF-8. Members whose names do not end in ".npy" are
+// ignored after their names are checked: Names does not list them and Open
+// does not find them (np.load returns them as raw bytes). Errors wrap
+// ErrArchive (and archive/zip's ErrFormat, ErrAlgorithm or ErrChecksum
+// where one applies). Where mapping is unavailable, OpenArchive reads the
+// file into memory once, and members are used in place in that copy as
+// they would be in the mapping.
 //
 // The arrays are opened with Open, which checks each .npy header. Call
 // Close when done with the archive and every File opened from it: Close
