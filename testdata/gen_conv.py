@@ -3,7 +3,11 @@
 ground truth for convolution and sliding-window views.
 
 conv.json
-    "conv2d": cases of torch.nn.functional.conv2d, "conv1d": cases of
+    "conv2d": cases of torch.nn.functional.conv2d, each with an output
+    gradient dy and its input and weight gradients dx and dw
+    (torch.nn.grad.conv2d_input, the conv_transpose2d of dy with w, and
+    torch.nn.grad.conv2d_weight; dx_f32_max_abs_err and dw_f32_max_abs_err
+    give float32 torch's error where y_f32 is present), "conv1d": cases of
     torch.nn.functional.conv1d. Each case records its format-independent
     geometry (N, C, H, W, F, KH, KW, strides, dilations, paddings, groups; for 1-D:
     N, C, L, F, K, stride, dilation, pad), the input x in NCHW (NCL), the
@@ -111,6 +115,29 @@ def naive_conv2d(x, w, sh, sw, dh, dw, ph, pw, groups=1):
             patch = xg[:, :, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw]
             y[:, g * fg:(g + 1) * fg] += np.einsum("nchw,fc->nfhw", patch, wg[:, :, i, j])
     return y
+
+
+def naive_conv2d_backward(x, w, dy, sh, sw, dh, dw, ph, pw, groups=1):
+    """The adjoints of naive_conv2d, from the same definition: dx scatters
+    each output gradient back through the taps that read an input element
+    (conv_transpose2d), dw correlates the output gradient with the input
+    (independent of torch.nn.grad)."""
+    n, c, h, wd = x.shape
+    f, cg, kh, kw = w.shape
+    fg = f // groups
+    _, _, oh, ow = dy.shape
+    xp = np.zeros((n, c, h + 2 * ph, wd + 2 * pw))
+    xp[:, :, ph:ph + h, pw:pw + wd] = x
+    dxp = np.zeros_like(xp)
+    dwt = np.zeros_like(w)
+    for g in range(groups):
+        cs, fs = slice(g * cg, (g + 1) * cg), slice(g * fg, (g + 1) * fg)
+        for i, j in itertools.product(range(kh), range(kw)):
+            rows = slice(i * dh, i * dh + (oh - 1) * sh + 1, sh)
+            cols = slice(j * dw, j * dw + (ow - 1) * sw + 1, sw)
+            dxp[:, cs, rows, cols] += np.einsum("nfhw,fc->nchw", dy[:, fs], w[fs, :, i, j])
+            dwt[fs, :, i, j] = np.einsum("nfhw,nchw->fc", dy[:, fs], xp[:, cs, rows, cols])
+    return dxp[:, :, ph:ph + h, pw:pw + wd], dwt
 
 
 def naive_conv1d(x, w, s, d, p):
@@ -254,7 +281,42 @@ def conv2d_case(name, n, c, h, w_, f, kh, kw, sh, sw, dh, dw, ph, pw, values, wi
         "OH": oh, "OW": ow,
         "x": x.tolist(), "w": w.tolist(),
     }
-    return finish(case, name, values, with_f32, y64, y32, ref, abs_ref)
+    finish(case, name, values, with_f32, y64, y32, ref, abs_ref)
+    backward(case, values, with_f32, x.reshape(n, c, h, w_), w.reshape(f, cg, kh, kw), kw_args)
+    return case
+
+
+def backward(case, values, with_f32, x, w, kw_args):
+    """Add the output gradient dy and torch's input and weight gradients
+    (torch.nn.grad.conv2d_input = conv_transpose2d of dy with w, and
+    conv2d_weight), checked against naive_conv2d_backward."""
+    n, f, oh, ow = case["N"], case["F"], case["OH"], case["OW"]
+    gen = dyadic if values == "dyadic" else rough
+    dy = gen(n * f * oh * ow, 3).reshape(n, f, oh, ow)
+    if values == "dyadic":  # dx sums F/G*KH*KW terms, dw N*OH*OW
+        check_exact_bound(case["name"] + " dx", dy, w, w.shape[0] // case["groups"] * w.shape[2] * w.shape[3])
+        check_exact_bound(case["name"] + " dw", dy, x, n * oh * ow)
+
+    def grads(dtype):
+        tx, tw, tdy = (torch.tensor(a, dtype=dtype) for a in (x, w, dy))
+        dx = torch.nn.grad.conv2d_input(tx.shape, tw, tdy, **kw_args)
+        dwt = torch.nn.grad.conv2d_weight(tx, tw.shape, tdy, **kw_args)
+        return dx.to(torch.float64).numpy(), dwt.to(torch.float64).numpy()
+
+    dx64, dw64 = grads(torch.float64)
+    rx, rw = naive_conv2d_backward(x, w, dy, *kw_args["stride"], *kw_args["dilation"], *kw_args["padding"],
+                                   kw_args["groups"])
+    if values == "dyadic":
+        assert np.array_equal(dx64, rx) and np.array_equal(dw64, rw), case["name"]
+    else:
+        assert np.allclose(dx64, rx, rtol=0, atol=1e-12) and np.allclose(dw64, rw, rtol=0, atol=1e-12), case["name"]
+    case["dy"] = dy.ravel().tolist()
+    case["dx"] = dx64.ravel().tolist()
+    case["dw"] = dw64.ravel().tolist()
+    if with_f32:
+        dx32, dw32 = grads(torch.float32)
+        case["dx_f32_max_abs_err"] = float(np.abs(dx32 - dx64).max())
+        case["dw_f32_max_abs_err"] = float(np.abs(dw32 - dw64).max())
 
 
 def conv1d_case(name, n, c, length, f, k, s, d, p, values, with_f32):

@@ -104,3 +104,64 @@ func float32s(v []float64) []float32 {
 	}
 	return f
 }
+
+// BenchmarkConv2DBackward times the backward passes next to Forward on the
+// same layers (Auto), float32 and float64: pass=forward|data|filter.
+func BenchmarkConv2DBackward(b *testing.B) {
+	impl := blasbridge.Active().Name
+	for _, layer := range convBenchLayers {
+		if layer.name == "8x4-3x3" {
+			continue
+		}
+		for _, format := range []Format{NCHW, NHWC} {
+			p := layer.p
+			p.Format = format
+			oh, ow := p.OutDims()
+			rnd := rand.New(rand.NewPCG(1, 2))
+			x := randSlice(rnd, p.N*p.C*p.H*p.W)
+			w := randSlice(rnd, convWeights(p))
+			dy := randSlice(rnd, p.N*p.F*oh*ow)
+			x32, w32, dy32 := float32s(x), float32s(w), float32s(dy)
+			for _, pass := range []string{"forward", "data", "filter"} {
+				run := func(b *testing.B, f func() error) {
+					b.ReportAllocs()
+					if err := f(); err != nil {
+						b.Fatal(err)
+					}
+					b.ResetTimer()
+					for range b.N {
+						if err := f(); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+				name := fmt.Sprintf("layer=%s/format=%v/dtype=f32/pass=%s/impl=%s", layer.name, format, pass, impl)
+				b.Run(name, func(b *testing.B) {
+					y := make([]float32, len(dy))
+					dx, dw := make([]float32, len(x)), make([]float32, len(w))
+					switch pass {
+					case "forward":
+						run(b, func() error { return p.Forward32(y, x32, w32) })
+					case "data":
+						run(b, func() error { return p.BackwardData32(dx, dy32, w32) })
+					default:
+						run(b, func() error { return p.BackwardFilter32(dw, x32, dy32) })
+					}
+				})
+				name = fmt.Sprintf("layer=%s/format=%v/dtype=f64/pass=%s/impl=%s", layer.name, format, pass, impl)
+				b.Run(name, func(b *testing.B) {
+					y := make([]float64, len(dy))
+					dx, dw := make([]float64, len(x)), make([]float64, len(w))
+					switch pass {
+					case "forward":
+						run(b, func() error { return p.Forward(y, x, w) })
+					case "data":
+						run(b, func() error { return p.BackwardData(dx, dy, w) })
+					default:
+						run(b, func() error { return p.BackwardFilter(dw, x, dy) })
+					}
+				})
+			}
+		}
+	}
+}

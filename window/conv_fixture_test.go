@@ -1,6 +1,7 @@
 package window
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -95,6 +96,52 @@ func TestConv1DFixtures(t *testing.T) {
 				got32 := make([]float32, len(y))
 				require.NoError(t, q.Forward32(got32, fixture.Float32s(x), fixture.Float32s(w)), "%s", k.Name)
 				checkFixture(t, k.Name+" "+format.String()+" "+algo.String()+" float32", got32, y, tol32)
+			}
+		}
+	}
+}
+
+// TestConv2DBackwardFixtures checks BackwardData and BackwardFilter against
+// torch.nn.grad.conv2d_input and conv2d_weight, every format and precision,
+// the GEMM path and the loop nest; NHWC data is the fixtures transposed.
+func TestConv2DBackwardFixtures(t *testing.T) {
+	fx, err := fixture.LoadConv()
+	require.NoError(t, err)
+	for _, k := range fx.Conv2D {
+		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
+			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
+			Groups: k.Groups}
+		tol := func(want []float64, f32err float64, f32 bool) float64 {
+			switch {
+			case k.Exact():
+				return 0
+			case f32:
+				return max(4*f32err, 1e-5*(1+maxAbs(want)))
+			}
+			return 1e-12 * (1 + maxAbs(want))
+		}
+		for _, format := range []Format{NCHW, NHWC} {
+			x, w, dy, dx, dw := k.X, k.Weights, k.DY, k.DX, k.DW
+			if format == NHWC {
+				x, w, dy, dx, dw = k.XNHWC(), k.WHWIO(), k.DYNHWC(), k.DXNHWC(), k.DWHWIO()
+			}
+			for _, algo := range []Algorithm{Auto, BatchedGEMM, Direct} {
+				q := p
+				q.Format, q.Algo = format, algo
+				what := fmt.Sprintf("%v %v %v", k, format, algo)
+				got := make([]float64, len(dx))
+				require.NoError(t, q.BackwardData(got, dy, w), what)
+				checkFixture(t, what+" BackwardData", got, dx, tol(dx, 0, false))
+				got = make([]float64, len(dw))
+				require.NoError(t, q.BackwardFilter(got, x, dy), what)
+				checkFixture(t, what+" BackwardFilter", got, dw, tol(dw, 0, false))
+
+				got32 := make([]float32, len(dx))
+				require.NoError(t, q.BackwardData32(got32, fixture.Float32s(dy), fixture.Float32s(w)), what)
+				checkFixture(t, what+" BackwardData32", got32, dx, tol(dx, k.DXF32MaxAbsErr, true))
+				got32 = make([]float32, len(dw))
+				require.NoError(t, q.BackwardFilter32(got32, fixture.Float32s(x), fixture.Float32s(dy)), what)
+				checkFixture(t, what+" BackwardFilter32", got32, dw, tol(dw, k.DWF32MaxAbsErr, true))
 			}
 		}
 	}

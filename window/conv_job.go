@@ -76,9 +76,15 @@ var convSingleThreaded = true
 const gonumBlock = 64 // Gonum's GEMM block; 4 blocks of C go parallel
 
 func (g *gemmer[T]) nn(m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	g.gemm(false, false, m, n, k, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemm issues C = op(A)·op(B) + beta·C, op transposing A when tA and B
+// when tB (A is then stored k×m, B n×k).
+func (g *gemmer[T]) gemm(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	blocks := func(x int) int { return (x + gonumBlock - 1) / gonumBlock }
 	if !g.tile || blocks(m)*blocks(n) < 4 {
-		g.call(m, n, k, a, lda, b, ldb, beta, c, ldc)
+		g.call(tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	// At most 3 blocks per call; the long side stays along n, the axpy
@@ -89,18 +95,33 @@ func (g *gemmer[T]) nn(m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []
 	}
 	for i := 0; i < m; i += mc {
 		mi := min(mc, m-i)
+		ai := a[i*lda:] // row i of A
+		if tA {
+			ai = a[i:] // column i of the stored k×m
+		}
 		for jj := 0; jj < n; jj += nc {
-			g.call(mi, min(nc, n-jj), k, a[i*lda:], lda, b[jj:], ldb, beta, c[i*ldc+jj:], ldc)
+			bj := b[jj:] // column jj of B
+			if tB {
+				bj = b[jj*ldb:] // row jj of the stored n×k
+			}
+			g.call(tA, tB, mi, min(nc, n-jj), k, ai, lda, bj, ldb, beta, c[i*ldc+jj:], ldc)
 		}
 	}
 }
 
-func (g *gemmer[T]) call(m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func (g *gemmer[T]) call(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if tA {
+		ta = blas.Trans
+	}
+	if tB {
+		tb = blas.Trans
+	}
 	if g.f64 != nil {
-		g.f64.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, asFloat[float64](a), lda, asFloat[float64](b), ldb, float64(beta), asFloat[float64](c), ldc)
+		g.f64.Dgemm(ta, tb, m, n, k, 1, asFloat[float64](a), lda, asFloat[float64](b), ldb, float64(beta), asFloat[float64](c), ldc)
 		return
 	}
-	g.f32.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, asFloat[float32](a), lda, asFloat[float32](b), ldb, float32(beta), asFloat[float32](c), ldc)
+	g.f32.Sgemm(ta, tb, m, n, k, 1, asFloat[float32](a), lda, asFloat[float32](b), ldb, float32(beta), asFloat[float32](c), ldc)
 }
 
 // as reinterprets s; U and T are the same type (f64 is set only for

@@ -56,6 +56,74 @@ func refConvNCHW(p Conv2D, x, w []float64) []float64 {
 	return y
 }
 
+// refBackwardNCHW returns the gradients of refConvNCHW's output with
+// respect to x and w for the output gradient dy, from the same definition:
+// every term x·w of an output's sum sends dy·w to x and dy·x to w.
+func refBackwardNCHW(p Conv2D, x, w, dy []float64) (dx, dw []float64) {
+	sh, sw, dh, dw_ := max(p.StrideH, 1), max(p.StrideW, 1), max(p.DilationH, 1), max(p.DilationW, 1)
+	oh := (p.H+2*p.PadH-(p.KH-1)*dh-1)/sh + 1
+	ow := (p.W+2*p.PadW-(p.KW-1)*dw_-1)/sw + 1
+	groups := max(p.Groups, 1)
+	cg, fg := p.C/groups, p.F/groups
+	dx, dw = make([]float64, len(x)), make([]float64, len(w))
+	for n := range p.N {
+		for f := range p.F {
+			c0 := f / fg * cg
+			for i := range oh {
+				for j := range ow {
+					g := dy[((n*p.F+f)*oh+i)*ow+j]
+					for c := range cg {
+						for a := range p.KH {
+							for b := range p.KW {
+								h, ww := i*sh+a*dh-p.PadH, j*sw+b*dw_-p.PadW
+								if h < 0 || h >= p.H || ww < 0 || ww >= p.W {
+									continue
+								}
+								xi := ((n*p.C+c0+c)*p.H+h)*p.W + ww
+								wi := ((f*cg+c)*p.KH+a)*p.KW + b
+								dx[xi] += g * w[wi]
+								dw[wi] += g * x[xi]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return dx, dw
+}
+
+// guarded runs fill on a slice of len(want) between sentinel guard zones,
+// which must survive, and compares the result with want.
+func guarded(t *testing.T, what string, want []float64, fill func([]float64) error) {
+	t.Helper()
+	const guard = 8
+	n := len(want)
+	buf := make([]float64, n+2*guard)
+	for i := range buf {
+		buf[i] = -1e9 - float64(i)
+	}
+	if err := fill(buf[guard : guard+n : guard+n]); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if k := closeTo(buf[guard:guard+n], want, 1e-12); k >= 0 {
+		t.Fatalf("%s: element %d: got %v, want %v", what, k, buf[guard+k], want[k])
+	}
+	for i := range guard {
+		if buf[i] != -1e9-float64(i) || buf[guard+n+i] != -1e9-float64(guard+n+i) {
+			t.Fatalf("%s: a sentinel outside the output changed", what)
+		}
+	}
+}
+
+func float64s(v []float32) []float64 {
+	f := make([]float64, len(v))
+	for i, x := range v {
+		f[i] = float64(x)
+	}
+	return f
+}
+
 // toNHWC transposes an (A, B, H, W) array to (A, H, W, B).
 func toNHWC[T convFloat](x []T, a, b, h, w int) []T {
 	y := make([]T, len(x))
@@ -506,7 +574,8 @@ func FuzzConv2D(f *testing.F) {
 		// The reference is refConvNCHW, written from the definition
 		// independently of the package's loops; NHWC data is its
 		// transpose.
-		x, wt := randSlice(rnd, nx), randSlice(rnd, nw)
+		xN, wN := randSlice(rnd, nx), randSlice(rnd, nw)
+		x, wt := xN, wN
 		want := refConvNCHW(p, x, wt)
 		if nhwc {
 			x, wt = toNHWC(x, p.N, p.C, p.H, p.W), oihwToHWIO(wt, p.F, p.C/g, p.KH, p.KW)
@@ -546,6 +615,41 @@ func FuzzConv2D(f *testing.F) {
 		}
 		if err := p.Forward(make([]float64, ny+1), x, wt); !errors.Is(err, ErrLength) {
 			t.Fatalf("%v: dst too long: got %v, want ErrLength", p, err)
+		}
+
+		// Both backward passes against refBackwardNCHW, guarded.
+		dyN := randSlice(rnd, ny)
+		wantDX, wantDW := refBackwardNCHW(p, xN, wN, dyN)
+		dy := dyN
+		if nhwc {
+			dy = toNHWC(dyN, p.N, p.F, oh, ow)
+			wantDX = toNHWC(wantDX, p.N, p.C, p.H, p.W)
+			wantDW = oihwToHWIO(wantDW, p.F, p.C/g, p.KH, p.KW)
+		}
+		for _, algo := range []Algorithm{Auto, BatchedGEMM, Direct} {
+			p.Algo = algo
+			guarded(t, fmt.Sprintf("%v %v BackwardData", p, algo), wantDX, func(out []float64) error { return p.BackwardData(out, dy, wt) })
+			guarded(t, fmt.Sprintf("%v %v BackwardFilter", p, algo), wantDW, func(out []float64) error { return p.BackwardFilter(out, x, dy) })
+			got32 := make([]float32, len(wantDX))
+			if err := p.BackwardData32(got32, float32s(dy), w32); err != nil {
+				t.Fatal(err)
+			}
+			if k := closeTo(float64s(got32), wantDX, 1e-4); k >= 0 {
+				t.Fatalf("%v %v BackwardData32: element %d: got %v, want %v", p, algo, k, got32[k], wantDX[k])
+			}
+			got32 = make([]float32, len(wantDW))
+			if err := p.BackwardFilter32(got32, x32, float32s(dy)); err != nil {
+				t.Fatal(err)
+			}
+			if k := closeTo(float64s(got32), wantDW, 1e-4); k >= 0 {
+				t.Fatalf("%v %v BackwardFilter32: element %d: got %v, want %v", p, algo, k, got32[k], wantDW[k])
+			}
+		}
+		if err := p.BackwardData(make([]float64, nx), make([]float64, ny+1), wt); !errors.Is(err, ErrLength) {
+			t.Fatalf("%v: dy too long: got %v, want ErrLength", p, err)
+		}
+		if err := p.BackwardFilter(make([]float64, nw-1), x, dy); !errors.Is(err, ErrLength) {
+			t.Fatalf("%v: dw too short: got %v, want ErrLength", p, err)
 		}
 	})
 }

@@ -1,0 +1,490 @@
+package window
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/internal/bounds"
+	"github.com/strider-go/strider/internal/workpool"
+)
+
+// The backward passes are the forward pass's per-tap GEMMs read the other
+// way round, over the same strided views of the (padded) input:
+//
+//	data:   dx_tap += dy · W_tapᵀ   (each tap's view of dx receives dy through W_tap)
+//	filter: dW_tap  = Σ_n x_tapᵀ · dy
+//
+// With stride 1, each tap's view of an image is the padded image shifted by
+// kh·dh rows and kw·dw columns, all output rows chained at the padded width
+// Wp (as kn2row's kChain does): one GEMM per tap and group over the whole
+// image. The chained view also covers the Wp − OW junk columns between
+// rows, so dy is first copied to the padded width with zeros there (dyPad);
+// a junk column then adds nothing to dx and contributes nothing to dW. With
+// a stride, NHWC views each output row (leading dimension sw·C), and NCHW,
+// whose column stride has no BLAS view, gathers (filter) or scatters (data)
+// a tap at a time through an OH·OW scratch. No im2col matrix is built.
+//
+// Tasks are images; the weight gradient sums them, so each of at most
+// bwdChunks fixed chunks of images accumulates its own partial dW and the
+// partials are added in chunk order: the result does not depend on which
+// worker ran what, or on GOMAXPROCS.
+
+// bwdChunks is the most partial weight gradients BackwardFilter keeps.
+const bwdChunks = 8
+
+// BackwardData computes the gradient of Forward's output with respect to
+// its input: given the output gradient dy and the filters w, it overwrites
+// dx with
+//
+//	dx[n, c, ih, iw] = Σ dy[n, f, oh, ow] · w[f, c, kh, kw]
+//
+// over the output positions and taps that read x[n, c, ih, iw] (f in c's
+// group), in the Format's layouts (dx as x, dy as Forward's dst, w as
+// Forward's). It is PyTorch's torch.nn.grad.conv2d_input and, read the
+// other way, conv_transpose2d: a transposed convolution (a decoder's
+// upsampling layer) of an input y with weights w is BackwardData of the
+// Conv2D that maps its output's shape back to y's shape, with dy = y:
+// stride s upsamples s times.
+//
+// The per-tap GEMMs run whatever Algo says, except Direct (the loop nest,
+// the reference) and depthwise layers, which run a loop nest. Errors are
+// those of Forward, for dx's, dy's and w's lengths and overlaps; on any
+// error nothing is written.
+func (p Conv2D) BackwardData(dx, dy, w []float64) error { return convBackward(p, false, dx, dy, w) }
+
+// BackwardData32 is BackwardData for float32 data.
+func (p Conv2D) BackwardData32(dx, dy, w []float32) error { return convBackward(p, false, dx, dy, w) }
+
+// BackwardFilter computes the gradient of Forward's output with respect to
+// its filters: given the input x and the output gradient dy, it overwrites
+// dw, in the Format's weight layout (OIHW for NCHW, HWIO for NHWC), with
+//
+//	dw[f, c, kh, kw] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, g·Cg + c, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw]
+//
+// (x zero in the padding), PyTorch's torch.nn.grad.conv2d_weight. The sum
+// over images is accumulated in a fixed order: the result is the same on
+// every run and any GOMAXPROCS. Errors are those of Forward; on any error
+// nothing is written.
+func (p Conv2D) BackwardFilter(dw, x, dy []float64) error { return convBackward(p, true, dw, x, dy) }
+
+// BackwardFilter32 is BackwardFilter for float32 data.
+func (p Conv2D) BackwardFilter32(dw, x, dy []float32) error { return convBackward(p, true, dw, x, dy) }
+
+// convBackward checks the buffers and runs the data (filter false: out =
+// dx, a = dy, b = w) or filter (out = dw, a = x, b = dy) pass.
+func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
+	g, err := p.geometry()
+	if err != nil {
+		return err
+	}
+	xs, ws, ys := "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
+	if g.nhwc {
+		xs, ws, ys = "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
+	}
+	if g.groups > 1 {
+		ws = fmt.Sprint(ws[:len(ws)-len("C·KH·KW")], "(C/Groups)·KH·KW")
+		if g.nhwc {
+			ws = "KH·KW·(C/Groups)·F"
+		}
+	}
+	type buf struct {
+		name  string
+		s     []T
+		n     int
+		shape string
+	}
+	bufs := [3]buf{{"dx", out, g.xlen, xs}, {"dy", a, g.ylen, ys}, {"w", b, g.wlen, ws}}
+	if filter {
+		bufs = [3]buf{{"dw", out, g.wlen, ws}, {"x", a, g.xlen, xs}, {"dy", b, g.ylen, ys}}
+	}
+	for _, c := range bufs {
+		if err := checkConvLen(c.name, len(c.s), c.n, c.shape); err != nil {
+			return err
+		}
+	}
+	for _, c := range bufs[1:] {
+		if bounds.SlicesOverlap(out, c.s) {
+			return fmt.Errorf("%w: %s and %s share memory", ErrOverlap, bufs[0].name, c.name)
+		}
+	}
+	be := blasbridge.Active()
+	// Depthwise layers have no GEMM worth the name; sizes beyond what the
+	// backend takes (CBLAS: 32-bit ints) go to the loops, as in Forward.
+	direct := p.Algo == Direct || g.cg == 1 && g.groups > 1 ||
+		be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
+	if filter {
+		if direct {
+			directBackwardFilter(&g, out, a, b)
+			return nil
+		}
+		runBackward(&g, &be, true, out, a, b)
+		return nil
+	}
+	if direct {
+		directBackwardData(&g, out, a, b)
+		return nil
+	}
+	runBackward(&g, &be, false, out, b, a)
+	return nil
+}
+
+// bwdJob is one backward call in flight.
+type bwdJob[T convFloat] struct {
+	g        convGeom
+	gm       gemmer[T]
+	filter   bool
+	x, w, dy []T // x is dx for the data pass; w is dw's partials for the filter pass
+	wt       []T // NCHW data pass: filters tap-major [KH·KW][F×Cg]
+	partial  [][]T
+	chunk    int // images per chunk (filter)
+	ntasks   int
+	next     atomic.Int64
+	wg       sync.WaitGroup
+}
+
+func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
+	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), filter: filter, dy: dy}
+	if filter {
+		j.x = in
+		chunks := min(g.n, bwdChunks)
+		j.chunk = (g.n + chunks - 1) / chunks
+		j.ntasks = (g.n + j.chunk - 1) / j.chunk
+		j.partial = make([][]T, j.ntasks)
+		for i := range j.partial {
+			j.partial[i] = make([]T, g.wlen)
+		}
+	} else {
+		j.x, j.w = out, in
+		j.ntasks = g.n
+		if !g.nhwc {
+			j.wt = make([]T, g.wlen)
+			tapMajor(g, j.wt, in)
+		}
+	}
+	procs := runtime.GOMAXPROCS(0)
+	helpers := min(procs, j.ntasks) - 1
+	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
+		defer be.SingleThreaded()()
+	}
+	workpool.Offer(j, helpers, &j.wg)
+	j.work()
+	j.wg.Wait()
+	if !filter {
+		return
+	}
+	// Sum the partials in chunk order, into the Format's weight layout:
+	// the NHWC accumulators are HWIO already; the NCHW ones are tap-major
+	// [KH·KW][F×Cg] and go to OIHW [F][Cg][KH·KW].
+	acc := j.partial[0]
+	for _, p := range j.partial[1:] {
+		for i, v := range p {
+			acc[i] += v
+		}
+	}
+	if g.nhwc {
+		copy(out, acc)
+		return
+	}
+	fc := g.f * g.cg
+	for f := range g.f {
+		for c := range g.cg {
+			dst := out[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
+			for t := range dst {
+				dst[t] = acc[t*fc+f*g.cg+c]
+			}
+		}
+	}
+}
+
+// tapMajor repacks OIHW filters w [F][Cg][KH·KW] as wt [KH·KW][F×Cg].
+func tapMajor[T convFloat](g *convGeom, wt, w []T) {
+	fc := g.f * g.cg
+	for f := range g.f {
+		for c := range g.cg {
+			src := w[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
+			for t, v := range src {
+				wt[t*fc+f*g.cg+c] = v
+			}
+		}
+	}
+}
+
+func (j *bwdJob[T]) Run() {
+	j.work()
+	j.wg.Done()
+}
+
+func (j *bwdJob[T]) work() {
+	ws := getConvWorkspace[T]()
+	for {
+		t := int(j.next.Add(1) - 1)
+		if t >= j.ntasks {
+			break
+		}
+		if !j.filter {
+			j.data(ws, t)
+			continue
+		}
+		for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
+			j.weights(ws, n, j.partial[t])
+		}
+	}
+	convPoolsFor[T]().ws.Put(ws)
+}
+
+// padDY copies image n's output gradient into buf at the padded width Wp,
+// zeros in the Wp − OW junk columns: NHWC as OH·Wp×F, NCHW as F×OH·Wp.
+func padDY[T convFloat](g *convGeom, buf, dy []T, n int) {
+	f, ohw := g.f, g.oh*g.ow
+	img := dy[n*f*ohw : (n+1)*f*ohw]
+	if g.nhwc {
+		for oh := range g.oh {
+			row := buf[oh*g.wp*f : (oh+1)*g.wp*f]
+			copy(row, img[oh*g.ow*f:(oh+1)*g.ow*f])
+			clear(row[g.ow*f:])
+		}
+		return
+	}
+	for fi := range f {
+		for oh := range g.oh {
+			row := buf[(fi*g.oh+oh)*g.wp : (fi*g.oh+oh+1)*g.wp]
+			copy(row, img[fi*ohw+oh*g.ow:][:g.ow])
+			clear(row[g.ow:])
+		}
+	}
+}
+
+// padImage copies image n of x into buf with its zero padding: NHWC as
+// Hp×Wp×C, NCHW as C×Hp×Wp.
+func padImage[T convFloat](g *convGeom, buf, x []T, n int) {
+	if g.nhwc {
+		padRowsNHWC(g, buf, x, n, 0, g.hp)
+		return
+	}
+	padRowsNCHW(g, buf, x, n, 0, g.hp)
+}
+
+// data computes image n of dx.
+func (j *bwdJob[T]) data(ws *convWorkspace[T], n int) {
+	g := &j.g
+	c, f, cg, fg := g.c, g.f, g.cg, g.fg
+	dxp := growBuf(&ws.in, g.plane)
+	clear(dxp)
+	ohw := g.oh * g.ow
+	stride1 := g.sh == 1 && g.sw == 1
+	var dyp []T // dy at the padded width, or dy itself
+	ldy := 0    // NCHW: its plane stride
+	if stride1 {
+		dyp, ldy = j.dy[n*f*ohw:], ohw
+		if g.wp != g.ow {
+			dyp, ldy = growBuf(&ws.out, f*g.oh*g.wp), g.oh*g.wp
+			padDY(g, dyp, j.dy, n)
+		}
+	}
+	hpwp := g.hp * g.wp
+	switch {
+	case g.nhwc && stride1:
+		// dxp[tap view: L×C, ld C] += dyPad[L×F] · W_tapᵀ, group by group.
+		l := (g.oh-1)*g.wp + g.ow
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			dst := dxp[(kh*g.dh*g.wp+kw*g.dw)*c:]
+			for gi := range g.groups {
+				j.gm.gemm(false, true, l, cg, fg, dyp[gi*fg:], f, j.w[t*cg*f+gi*fg:], f, 1, dst[gi*cg:], c)
+			}
+		}
+	case g.nhwc:
+		// Per output row: the tap's view of padded row oh·sh + kh·dh, OW
+		// pixels sw apart (ld sw·C), receives dy's row.
+		dy := j.dy[n*ohw*f:]
+		for oh := range g.oh {
+			dyr := dy[oh*g.ow*f:]
+			for t := range g.taps {
+				kh, kw := t/g.kw, t%g.kw
+				dst := dxp[((oh*g.sh+kh*g.dh)*g.wp+kw*g.dw)*c:]
+				for gi := range g.groups {
+					j.gm.gemm(false, true, g.ow, cg, fg, dyr[gi*fg:], f, j.w[t*cg*f+gi*fg:], f, 1, dst[gi*cg:], g.sw*c)
+				}
+			}
+		}
+	case stride1:
+		// dxp[tap view: Cg planes × L, ld Hp·Wp] += W_tapᵀ · dyPad[Fg × L].
+		l := (g.oh-1)*g.wp + g.ow
+		fc := f * cg
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			dst := dxp[kh*g.dh*g.wp+kw*g.dw:]
+			for gi := range g.groups {
+				j.gm.gemm(true, false, cg, l, fg, j.wt[t*fc+gi*fg*cg:], cg, dyp[gi*fg*ldy:], ldy, 1, dst[gi*cg*hpwp:], hpwp)
+			}
+		}
+	default:
+		// NCHW with a stride: each tap's Cg × OH·OW contribution goes
+		// through scratch and is scattered to its strided positions.
+		tmp := growBuf(&ws.out, cg*ohw)
+		dy := j.dy[n*f*ohw:]
+		fc := f * cg
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			for gi := range g.groups {
+				j.gm.gemm(true, false, cg, ohw, fg, j.wt[t*fc+gi*fg*cg:], cg, dy[gi*fg*ohw:], ohw, 0, tmp, ohw)
+				for ci := range cg {
+					plane := dxp[(gi*cg+ci)*hpwp:]
+					src := tmp[ci*ohw:]
+					for oh := range g.oh {
+						row := plane[(oh*g.sh+kh*g.dh)*g.wp+kw*g.dw:]
+						s := src[oh*g.ow : (oh+1)*g.ow]
+						for ow, v := range s {
+							row[ow*g.sw] += v
+						}
+					}
+				}
+			}
+		}
+	}
+	// Crop the padding off into dx.
+	if g.nhwc {
+		img := j.x[n*g.h*g.w*c:]
+		for ih := range g.h {
+			copy(img[ih*g.w*c:(ih+1)*g.w*c], dxp[((ih+g.ph)*g.wp+g.pw)*c:])
+		}
+		return
+	}
+	img := j.x[n*c*g.h*g.w:]
+	for ci := range c {
+		for ih := range g.h {
+			copy(img[(ci*g.h+ih)*g.w:(ci*g.h+ih+1)*g.w], dxp[ci*hpwp+(ih+g.ph)*g.wp+g.pw:])
+		}
+	}
+}
+
+// weights adds image n's weight gradient to acc: HWIO for NHWC, tap-major
+// [KH·KW][F×Cg] for NCHW.
+func (j *bwdJob[T]) weights(ws *convWorkspace[T], n int, acc []T) {
+	g := &j.g
+	c, f, cg, fg := g.c, g.f, g.cg, g.fg
+	xp := growBuf(&ws.in, g.plane)
+	padImage(g, xp, j.x, n)
+	ohw := g.oh * g.ow
+	hpwp := g.hp * g.wp
+	stride1 := g.sh == 1 && g.sw == 1
+	var dyp []T
+	ldy := 0
+	if stride1 {
+		dyp, ldy = j.dy[n*f*ohw:], ohw
+		if g.wp != g.ow {
+			dyp, ldy = growBuf(&ws.out, f*g.oh*g.wp), g.oh*g.wp
+			padDY(g, dyp, j.dy, n)
+		}
+	}
+	fc := f * cg
+	switch {
+	case g.nhwc && stride1:
+		// dW_tap[Cg×Fg] += x_tapᵀ · dyPad over the chained rows.
+		l := (g.oh-1)*g.wp + g.ow
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			src := xp[(kh*g.dh*g.wp+kw*g.dw)*c:]
+			for gi := range g.groups {
+				j.gm.gemm(true, false, cg, fg, l, src[gi*cg:], c, dyp[gi*fg:], f, 1, acc[t*cg*f+gi*fg:], f)
+			}
+		}
+	case g.nhwc:
+		dy := j.dy[n*ohw*f:]
+		for oh := range g.oh {
+			dyr := dy[oh*g.ow*f:]
+			for t := range g.taps {
+				kh, kw := t/g.kw, t%g.kw
+				src := xp[((oh*g.sh+kh*g.dh)*g.wp+kw*g.dw)*c:]
+				for gi := range g.groups {
+					j.gm.gemm(true, false, cg, fg, g.ow, src[gi*cg:], g.sw*c, dyr[gi*fg:], f, 1, acc[t*cg*f+gi*fg:], f)
+				}
+			}
+		}
+	case stride1:
+		// dW_tap[Fg×Cg] += dyPad[Fg×L] · x_tapᵀ, x_tap Cg planes × L.
+		l := (g.oh-1)*g.wp + g.ow
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			src := xp[kh*g.dh*g.wp+kw*g.dw:]
+			for gi := range g.groups {
+				j.gm.gemm(false, true, fg, cg, l, dyp[gi*fg*ldy:], ldy, src[gi*cg*hpwp:], hpwp, 1, acc[t*fc+gi*fg*cg:], cg)
+			}
+		}
+	default:
+		// NCHW with a stride: gather each tap's Cg × OH·OW view.
+		tmp := growBuf(&ws.out, cg*ohw)
+		dy := j.dy[n*f*ohw:]
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			for gi := range g.groups {
+				for ci := range cg {
+					plane := xp[(gi*cg+ci)*hpwp:]
+					dst := tmp[ci*ohw:]
+					for oh := range g.oh {
+						row := plane[(oh*g.sh+kh*g.dh)*g.wp+kw*g.dw:]
+						d := dst[oh*g.ow : (oh+1)*g.ow]
+						for ow := range d {
+							d[ow] = row[ow*g.sw]
+						}
+					}
+				}
+				j.gm.gemm(false, true, fg, cg, ohw, dy[gi*fg*ohw:], ohw, tmp, ohw, 1, acc[t*fc+gi*fg*cg:], cg)
+			}
+		}
+	}
+}
+
+// directBackwardData is BackwardData's loop nest, the reference: each
+// output gradient element scattered through the taps that read it.
+func directBackwardData[T convFloat](g *convGeom, dx, dy, w []T) {
+	clear(dx)
+	g.eachTap(func(xi, wi, yi int) { dx[xi] += dy[yi] * w[wi] })
+}
+
+// directBackwardFilter is BackwardFilter's loop nest, the reference.
+func directBackwardFilter[T convFloat](g *convGeom, dw, x, dy []T) {
+	clear(dw)
+	g.eachTap(func(xi, wi, yi int) { dw[wi] += dy[yi] * x[xi] })
+}
+
+// eachTap calls fn with the indices of x, w and y of every term of the
+// convolution's sum whose input element is not padding, in a fixed order.
+func (g *convGeom) eachTap(fn func(xi, wi, yi int)) {
+	for n := range g.n {
+		for f := range g.f {
+			c0 := f / g.fg * g.cg
+			for oh := range g.oh {
+				for ow := range g.ow {
+					yi := ((n*g.f+f)*g.oh+oh)*g.ow + ow
+					if g.nhwc {
+						yi = ((n*g.oh+oh)*g.ow+ow)*g.f + f
+					}
+					for c := range g.cg {
+						for kh := range g.kh {
+							ih := oh*g.sh + kh*g.dh - g.ph
+							if ih < 0 || ih >= g.h {
+								continue
+							}
+							for kw := range g.kw {
+								iw := ow*g.sw + kw*g.dw - g.pw
+								if iw < 0 || iw >= g.w {
+									continue
+								}
+								if g.nhwc {
+									fn(((n*g.h+ih)*g.w+iw)*g.c+c0+c, ((kh*g.kw+kw)*g.cg+c)*g.f+f, yi)
+								} else {
+									fn(((n*g.c+c0+c)*g.h+ih)*g.w+iw, ((f*g.cg+c)*g.kh+kh)*g.kw+kw, yi)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
