@@ -106,6 +106,69 @@ CASES = [
 ]
 
 
+# Every dtype strider reads, with values that probe its range: extremes,
+# negative values, and for floats the special values (for float16: inf,
+# nan, subnormals, -0), as NumPy stores them.
+DTYPES = {
+    "b1": [True, False, False, True, True, False, True, True, False, True, False, False],
+    "i1": [-128, 127, -1, 0, 1, 2, -3, 100, -100, 5, 6, 7],
+    "i2": [-32768, 32767, -1, 0, 1, 2, -3, 1000, -1000, 5, 6, 7],
+    "i4": [-2**31, 2**31 - 1, -1, 0, 1, 2, -3, 10**6, -10**6, 5, 6, 7],
+    "i8": [-2**63, 2**63 - 1, -1, 0, 1, 2, -3, 2**53 + 1, -10**12, 5, 6, 7],
+    "u1": [0, 255, 1, 2, 128, 127, 3, 200, 100, 5, 6, 7],
+    "u2": [0, 65535, 1, 2, 32768, 32767, 3, 1000, 100, 5, 6, 7],
+    "u4": [0, 2**32 - 1, 1, 2, 2**31, 2**31 - 1, 3, 10**6, 100, 5, 6, 7],
+    "u8": [0, 2**64 - 1, 1, 2, 2**63, 2**63 - 1, 3, 2**53 + 1, 100, 5, 6, 7],
+    "f2": [1.0, -2.5, float("inf"), float("-inf"), float("nan"), -0.0, 2.0**-24, 2.0**-14 - 2.0**-24,
+           65504.0, 1 / 3, 0.1, -1000.25],
+    "f4": [1.0, -2.5, float("inf"), float("-inf"), float("nan"), -0.0, 2.0**-149, 1e-40, 3.4028234663852886e38,
+           1 / 3, 0.1, -1000.25],
+    "f8": [1.0, -2.5, float("inf"), float("-inf"), float("nan"), -0.0, 5e-324, 1e-310, 1.7976931348623157e308,
+           1 / 3, 0.1, -1000.25],
+    "c8": [1 + 2j, -3.5 - 0.25j, complex(float("inf"), 1), complex(0, float("nan")), -0.0 + 0j, 1j,
+           0.1 + 0.2j, 1e30 - 1e-30j, 5 + 6j, 7 - 8j, 9 + 10j, -11 + 12j],
+    "c16": [1 + 2j, -3.5 - 0.25j, complex(float("inf"), 1), complex(0, float("nan")), -0.0 + 0j, 1j,
+            0.1 + 0.2j, 1e300 - 1e-300j, 5 + 6j, 7 - 8j, 9 + 10j, -11 + 12j],
+}
+
+# Shapes of ranks 0 to 4, each holding at most the 12 values above. Ranks 0
+# and 1 are the same in either order (NumPy writes fortran_order False).
+SHAPES = [(), (5,), (3, 4), (2, 3, 2), (2, 1, 3, 2)]
+
+
+def typed_cases():
+    """(file name, array) for every dtype, byte order, order and rank."""
+    out = []
+    for kind, vals in DTYPES.items():
+        orders = "|" if kind[1] == "1" else "<>"
+        for bo in orders:
+            dt = np.dtype(bo + kind)
+            for shape in SHAPES:
+                n = int(np.prod(shape))
+                arr = np.array(vals[:n], dtype=dt).reshape(shape)
+                for order in "CF":
+                    if order == "F" and len(shape) < 2:
+                        continue
+                    a = np.asfortranarray(arr) if order == "F" else np.ascontiguousarray(arr)
+                    name = "t_%s%s_%s_r%d" % ({"<": "le", ">": "be", "|": ""}[bo], kind, order.lower(), len(shape))
+                    out.append((name, a))
+    return out
+
+
+def json_value(v, kind):
+    """An element as JSON: integers (any size) and floats as strings, so
+    int64/uint64 extremes stay exact and inf, nan and -0 are spelled as
+    Python's repr (which Go's strconv.ParseFloat reads); complex numbers as
+    [re, im]; bools as 0 or 1."""
+    if kind == "b":
+        return 1 if v else 0
+    if kind in "iu":
+        return str(int(v))
+    if kind == "c":
+        return [repr(float(v.real)), repr(float(v.imag))]
+    return repr(float(v))
+
+
 def save(path, arr, version):
     with open(path, "wb") as fp:
         if version is None:
@@ -146,9 +209,19 @@ def bad_cases():
     obj = io.BytesIO()
     np.save(obj, np.array([1, "a", None], dtype=object), allow_pickle=True)
     cases.append(("object", obj.getvalue(), "ErrDtype", "object array: a pickle, never unpickled"))
-    cases.append(("int64", valid_bytes(np.arange(6, dtype="<i8").reshape(2, 3)), "ErrDtype", "integers"))
-    cases.append(("float16", valid_bytes(np.zeros(4, "<f2")), "ErrDtype", "float16"))
-    cases.append(("complex128", valid_bytes(np.zeros(4, "<c16")), "ErrDtype", "complex"))
+    cases.append(("unicode", valid_bytes(np.array(["ab", "cde"], dtype="<U5")), "ErrDtype", "'<U5' strings"))
+    cases.append(("bytes", valid_bytes(np.array([b"ab", b"cde"], dtype="|S3")), "ErrDtype", "'|S3' byte strings"))
+    cases.append(("datetime", valid_bytes(np.array([0, 1], dtype="<M8[ns]")), "ErrDtype", "'<M8[ns]' datetimes"))
+    cases.append(("timedelta", valid_bytes(np.array([0, 1], dtype="<m8[s]")), "ErrDtype", "'<m8[s]' timedeltas"))
+    cases.append(("void", valid_bytes(np.zeros(2, dtype="V8")), "ErrDtype", "'|V8' raw bytes"))
+    cases.append(("structured_mixed", valid_bytes(np.zeros(2, [("a", "<i4"), ("b", "<f8")])), "ErrDtype",
+                  "structured dtype of int32 and float64"))
+    cases.append(("longdouble", raw_header("{'descr': '<f16', 'fortran_order': False, 'shape': (2,), }")
+                  + b"\0" * 32, "ErrDtype", "'<f16' (long double, platform-dependent)"))
+    cases.append(("bool_truncated", raw_header("{'descr': '|b1', 'fortran_order': False, 'shape': (5,), }")
+                  + b"\1" * 4, "ErrTruncated", "5 bools over 4 bytes"))
+    cases.append(("c16_trailing", valid_bytes(np.zeros(2, "<c16")) + b"\0" * 8, "ErrSize",
+                  "half a complex128 past the data"))
     cases.append(("structured", valid_bytes(np.zeros(2, [("a", "<f8"), ("b", "<f8")])), "ErrDtype",
                   "structured dtype (a list of fields)"))
     cases.append(("truncated_data", good[:-4], "ErrTruncated", "the last element is cut"))
@@ -231,6 +304,54 @@ def generate():
         "values": [float(v) for v in back.ravel(order="C")],
     })
 
+    typed = []
+    for name, arr in typed_cases():
+        path = os.path.join(OUT, "typed", name + ".npy")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        save(path, arr, None)
+        back = np.load(path)
+        assert back.dtype == arr.dtype and back.shape == arr.shape, name
+        assert np.array_equal(back, arr, equal_nan=arr.dtype.kind in "fc"), name
+        ver, shape, fortran, dtype, off = header_of(path)
+        typed.append({
+            "name": name, "file": "typed/" + name + ".npy", "dtype": dtype.str, "fortran_order": fortran,
+            "shape": list(shape), "data_offset": off,
+            "values": [json_value(v, dtype.kind) for v in back.ravel(order="C")],
+        })
+
+    # Misaligned data of every size, read and converted: data at offset
+    # 64k+1 for a 2-byte type, 64k+2 for a 4-byte type, 64k+4 for 8 and 16.
+    for kind in ["i2", "u4", "f2", "f4", "f8", "c8", "c16", "i8"]:
+        for bo in "<>":
+            dt = np.dtype(bo + kind)
+            arr = np.array(DTYPES[kind][:6], dtype=dt).reshape(2, 3)
+            name = "t_unaligned_%s%s" % ({"<": "le", ">": "be"}[bo], kind)
+            d = "{'descr': '%s', 'fortran_order': False, 'shape': (2, 3), }" % dt.str
+            path = os.path.join(OUT, "typed", name + ".npy")
+            with open(path, "wb") as fp:
+                fp.write(raw_header(d, (dt.itemsize // 2 if dt.kind != "c" else dt.itemsize // 4) % 8) + arr.tobytes())
+            back = np.load(path)
+            ver, shape, fortran, dtype, off = header_of(path)
+            assert off % (dt.itemsize if dt.kind != "c" else dt.itemsize // 2) != 0, name
+            typed.append({
+                "name": name, "file": "typed/" + name + ".npy", "dtype": dtype.str, "fortran_order": fortran,
+                "shape": list(shape), "data_offset": off,
+                "values": [json_value(v, dtype.kind) for v in back.ravel(order="C")],
+            })
+
+    # Bools stored as bytes other than 0 and 1: NumPy reads any nonzero
+    # byte as True (np.load gives a bool array whose == True holds).
+    path = os.path.join(OUT, "typed", "t_bool_bytes.npy")
+    with open(path, "wb") as fp:
+        fp.write(raw_header("{'descr': '|b1', 'fortran_order': False, 'shape': (6,), }") + bytes([0, 1, 2, 255, 0, 128]))
+    back = np.load(path)
+    ver, shape, fortran, dtype, off = header_of(path)
+    typed.append({
+        "name": "t_bool_bytes", "file": "typed/t_bool_bytes.npy", "dtype": dtype.str, "fortran_order": fortran,
+        "shape": list(shape), "data_offset": off,
+        "values": [1 if bool(v == True) else 0 for v in back.ravel(order="C")],  # noqa: E712
+    })
+
     bad = []
     for name, data, want, why in bad_cases():
         path = os.path.join(OUT, "bad", name + ".npy")
@@ -241,8 +362,9 @@ def generate():
                     "numpy_error": err, "numpy_shape": shape})
 
     with open(os.path.join(OUT, "npy.json"), "w") as fp:
-        json.dump({"numpy_version": np.__version__, "cases": cases, "bad": bad}, fp, indent=1)
+        json.dump({"numpy_version": np.__version__, "cases": cases, "typed": typed, "bad": bad}, fp, indent=1)
         fp.write("\n")
+    float16_table()
 
 
 def float16_table():

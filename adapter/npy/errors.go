@@ -14,8 +14,9 @@ var (
 	// extra or repeated keys, values of the wrong kind, negative dimensions,
 	// too many dimensions, or a header longer than MaxHeaderLen.
 	ErrHeader = errors.New("npy: malformed header")
-	// ErrDtype: the data type is not float64 or float32 (object arrays are
-	// never unpickled), or is not the one an accessor asks for.
+	// ErrDtype: the data type is not one Elem lists (object arrays are
+	// never unpickled; strings, datetimes and structured dtypes are not
+	// read), or is not the one an accessor asks for.
 	ErrDtype = errors.New("npy: unsupported dtype")
 	// ErrTruncated: the file ends before the header or the data the header
 	// describes.
@@ -23,6 +24,9 @@ var (
 	// ErrSize: the shape's size overflows, or the file holds more data bytes
 	// than the shape describes.
 	ErrSize = errors.New("npy: data size does not match the shape")
+	// ErrOrder: the data is stored in an order the accessor cannot
+	// describe (CDense of a Fortran-order file).
+	ErrOrder = errors.New("npy: data order not supported by this accessor")
 	// ErrClosed: the File has been closed.
 	ErrClosed = errors.New("npy: file already closed")
 )

@@ -117,7 +117,7 @@ func ExampleFile_Array() {
 	// Output:
 	// shape [2 3 4], strides [1 2 6], offset 0 24
 	// 1013.25 1013.25
-	// strider: wrong number of dimensions: shape [2 3 4] has 3 dimensions; use Array
+	// strider: wrong number of dimensions: shape [2 3 4] has 3 dimensions; use Get or Data
 }
 
 // Big-endian data is converted into Go memory, and the File says so.

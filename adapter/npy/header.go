@@ -39,10 +39,13 @@ const MaxDims = 64
 type Header struct {
 	// Major and Minor are the format version: 1.0, 2.0 or 3.0.
 	Major, Minor int
-	// Dtype is the element type as NumPy's dtype.str spells it: "<f8",
-	// ">f8", "<f4" or ">f4". Descriptors NumPy reads as native ("=f8",
-	// "|f8", "f8", "d", "float64" and their float32 forms) are reported
-	// with the host's byte order, as np.load does.
+	// Dtype is the element type as NumPy's dtype.str spells it: a byte
+	// order ('<' little-endian, '>' big-endian, '|' for 1-byte types), a
+	// kind (b bool, i signed and u unsigned integer, f float, c complex)
+	// and the item size in bytes: "<f8", ">f4", "|u1", "<i4", "<c16".
+	// Descriptors NumPy reads as native ("=f8", "|f8", "f8", "d",
+	// "float64", "<u1") are reported as dtype.str spells them, with the
+	// host's byte order, as np.load does.
 	Dtype string
 	// FortranOrder is true when the data is stored column-major (the first
 	// index varies fastest).
@@ -55,12 +58,11 @@ type Header struct {
 	DataOffset int64
 }
 
-// ItemSize returns the size of one element in bytes: 8 or 4.
+// ItemSize returns the size of one element in bytes, the number at the end
+// of Dtype (16 for "<c16"), or 0 for a Dtype this package does not read.
 func (h Header) ItemSize() int {
-	if len(h.Dtype) == 3 && h.Dtype[2] == '4' {
-		return 4
-	}
-	return 8
+	d, _ := dtypeOf(h.Dtype)
+	return d.size
 }
 
 // bigEndian reports whether the data is stored big-endian.
@@ -247,53 +249,6 @@ func (h *Header) parseDict(b []byte) error {
 		h.Shape[k] = e.n
 	}
 	return nil
-}
-
-// parseDtype returns NumPy's dtype.str for the float64 and float32
-// descriptors, with native and not-applicable byte orders resolved to the
-// host's, and an error wrapping ErrDtype for anything else.
-func parseDtype(s []byte) (string, error) {
-	var bo byte
-	t := s
-	if len(t) > 0 && (t[0] == '<' || t[0] == '>' || t[0] == '=' || t[0] == '|') {
-		bo, t = t[0], t[1:]
-	}
-	var kind string
-	switch string(t) {
-	case "f8", "d":
-		kind = "f8"
-	case "f4", "f":
-		kind = "f4"
-	case "float64":
-		if bo == 0 {
-			kind = "f8"
-		}
-	case "float32":
-		if bo == 0 {
-			kind = "f4"
-		}
-	}
-	if kind == "" {
-		if len(t) > 0 && t[0] == 'O' {
-			return "", fmt.Errorf("%w: %q is an object array, stored as a pickle, which strider never unpickles", ErrDtype, s)
-		}
-		return "", fmt.Errorf("%w: %q (only float64 and float32)", ErrDtype, s)
-	}
-	if bo != '<' && bo != '>' {
-		bo = '<'
-		if !littleEndian {
-			bo = '>'
-		}
-	}
-	switch {
-	case bo == '<' && kind == "f8":
-		return "<f8", nil
-	case bo == '>' && kind == "f8":
-		return ">f8", nil
-	case bo == '<':
-		return "<f4", nil
-	}
-	return ">f4", nil
 }
 
 // Kinds of Python literal in a header.

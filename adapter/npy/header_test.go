@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/internal/half"
 )
 
 // sentinels are the errors a rejected file must wrap.
@@ -66,7 +67,26 @@ func TestParseDict(t *testing.T) {
 		{d: "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4)", data: 96, wantErr: ErrHeader},
 		{d: "{'descr': '<f8, 'fortran_order': False, 'shape': (3, 4)}", data: 96, wantErr: ErrHeader},
 		{d: "{3: '<f8', 'fortran_order': False, 'shape': (3, 4)}", data: 96, wantErr: ErrHeader},
-		{d: "{'descr': '<i8', 'fortran_order': False, 'shape': (3, 4)}", data: 96, wantErr: ErrDtype},
+		{d: "{'descr': '<i8', 'fortran_order': False, 'shape': (3, 4)}", data: 96, want: Header{Dtype: "<i8", Shape: []int{3, 4}}},
+		{d: "{'descr': '>u2', 'fortran_order': True, 'shape': (3,)}", data: 6, want: Header{Dtype: ">u2", FortranOrder: true, Shape: []int{3}}},
+		{d: "{'descr': '<u1', 'fortran_order': False, 'shape': (3,)}", data: 3, want: Header{Dtype: "|u1", Shape: []int{3}}},
+		{d: "{'descr': '?', 'fortran_order': False, 'shape': (3,)}", data: 3, want: Header{Dtype: "|b1", Shape: []int{3}}},
+		{d: "{'descr': 'complex64', 'fortran_order': False, 'shape': (3,)}", data: 24, want: Header{Dtype: "<c8", Shape: []int{3}}},
+		{d: "{'descr': '>c16', 'fortran_order': False, 'shape': (2, 2)}", data: 64, want: Header{Dtype: ">c16", Shape: []int{2, 2}}},
+		{d: "{'descr': '=e', 'fortran_order': False, 'shape': (2,)}", data: 4, want: Header{Dtype: "<f2", Shape: []int{2}}},
+		{d: "{'descr': '<U5', 'fortran_order': False, 'shape': (3,)}", data: 60, wantErr: ErrDtype},
+		{d: "{'descr': '|S5', 'fortran_order': False, 'shape': (3,)}", data: 15, wantErr: ErrDtype},
+		{d: "{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
+		{d: "{'descr': '<m8[s]', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
+		{d: "{'descr': '|V8', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
+		{d: "{'descr': '<f16', 'fortran_order': False, 'shape': (3,)}", data: 48, wantErr: ErrDtype},
+		{d: "{'descr': '<c32', 'fortran_order': False, 'shape': (3,)}", data: 96, wantErr: ErrDtype},
+		{d: "{'descr': '<i3', 'fortran_order': False, 'shape': (3,)}", data: 9, wantErr: ErrDtype},
+		{d: "{'descr': '<b2', 'fortran_order': False, 'shape': (3,)}", data: 6, wantErr: ErrDtype},
+		{d: "{'descr': '<i08', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
+		{d: "{'descr': '<int32', 'fortran_order': False, 'shape': (3,)}", data: 12, wantErr: ErrDtype},
+		{d: "{'descr': 'l', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
+		{d: "{'descr': [('a', '<i4'), ('b', '<f8')], 'fortran_order': False, 'shape': (3,)}", data: 36, wantErr: ErrDtype},
 		{d: "{'descr': '|O', 'fortran_order': False, 'shape': (3, 4)}", data: 96, wantErr: ErrDtype},
 		{d: "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
 		{d: "{'descr': '<float64', 'fortran_order': False, 'shape': (3,)}", data: 24, wantErr: ErrDtype},
@@ -91,6 +111,9 @@ func TestParseDict(t *testing.T) {
 			continue
 		}
 		test.want.Major, test.want.DataOffset = 1, int64(len(b)-test.data)
+		if !littleEndian {
+			test.want.Dtype = strings.Replace(test.want.Dtype, "<", ">", 1)
+		}
 		if h.Dtype != test.want.Dtype || h.FortranOrder != test.want.FortranOrder || !slices.Equal(h.Shape, test.want.Shape) ||
 			h.Major != 1 || h.Minor != 0 || h.DataOffset != test.want.DataOffset || h.DataOffset%64 != 0 {
 			t.Errorf("test %d: %s: got %+v, want %+v", i, test.d, h, test.want)
@@ -140,6 +163,47 @@ func TestDecodeHeaderShort(t *testing.T) {
 	}
 }
 
+// decodeElem decodes the element at the start of p, of type dt in byte
+// order bo, with encoding/binary and math: independently of newFile's
+// byte swapping and unsafe views. Real types return im 0; a bool is 0 or 1
+// (NumPy reads any nonzero byte as True).
+func decodeElem(p []byte, dt dtype, bo binary.ByteOrder) (re, im float64) {
+	switch dt {
+	case dtype{'b', 1}:
+		if p[0] != 0 {
+			return 1, 0
+		}
+		return 0, 0
+	case dtype{'i', 1}:
+		return float64(int8(p[0])), 0
+	case dtype{'u', 1}:
+		return float64(p[0]), 0
+	case dtype{'i', 2}:
+		return float64(int16(bo.Uint16(p))), 0
+	case dtype{'u', 2}:
+		return float64(bo.Uint16(p)), 0
+	case dtype{'i', 4}:
+		return float64(int32(bo.Uint32(p))), 0
+	case dtype{'u', 4}:
+		return float64(bo.Uint32(p)), 0
+	case dtype{'i', 8}:
+		return float64(int64(bo.Uint64(p))), 0
+	case dtype{'u', 8}:
+		return float64(bo.Uint64(p)), 0
+	case dtype{'f', 2}:
+		return float64(half.Float16ToFloat32(bo.Uint16(p))), 0
+	case dtype{'f', 4}:
+		return float64(math.Float32frombits(bo.Uint32(p))), 0
+	case dtype{'f', 8}:
+		return math.Float64frombits(bo.Uint64(p)), 0
+	case dtype{'c', 8}:
+		return float64(math.Float32frombits(bo.Uint32(p))), float64(math.Float32frombits(bo.Uint32(p[4:])))
+	case dtype{'c', 16}:
+		return math.Float64frombits(bo.Uint64(p)), math.Float64frombits(bo.Uint64(p[8:]))
+	}
+	panic("decodeElem: " + dt.goName())
+}
+
 // FuzzHeader feeds arbitrary bytes through the header parser and the read
 // path of Open. Nothing may panic; a rejected file wraps one of the
 // sentinels; an accepted one has a shape accounting for exactly its data
@@ -150,6 +214,19 @@ func FuzzHeader(f *testing.F) {
 	f.Add(file("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", make([]byte, 8)))
 	f.Add(file("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 5), }", nil))
 	f.Add([]byte(magic + "\x02\x00\xff\xff\xff\xff{"))
+	f.Add(file("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", []byte{0, 1, 2, 255}))
+	f.Add(file("{'descr': '|u1', 'fortran_order': True, 'shape': (2, 3), }", []byte{0, 1, 2, 127, 128, 255}))
+	f.Add(file("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }", []byte{0, 1, 255}))
+	f.Add(file("{'descr': '>i2', 'fortran_order': False, 'shape': (2,), }", []byte{0x80, 0, 0, 1}))
+	f.Add(file("{'descr': '<u4', 'fortran_order': False, 'shape': (1,), }", []byte{1, 2, 3, 4}))
+	f.Add(file("{'descr': '>i8', 'fortran_order': False, 'shape': (1, 1), }", []byte{0xff, 0, 0, 0, 0, 0, 0, 1}))
+	f.Add(file("{'descr': '<u8', 'fortran_order': False, 'shape': (), }", []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}))
+	f.Add(file("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }", []byte{0, 0x3c, 0x01, 0x00, 0x00, 0x7e}))
+	f.Add(file("{'descr': '>f2', 'fortran_order': False, 'shape': (1,), }", []byte{0xfc, 0}))
+	f.Add(file("{'descr': '<c8', 'fortran_order': False, 'shape': (2,), }", make([]byte, 16)))
+	f.Add(file("{'descr': '>c16', 'fortran_order': True, 'shape': (1, 2), }", bytes.Repeat([]byte{0x3f, 0xf0, 0, 0, 0, 0, 0, 1}, 4)))
+	f.Add(file("{'descr': '<U2', 'fortran_order': False, 'shape': (1,), }", make([]byte, 8)))
+	f.Add(file("{'descr': '<M8[ns]', 'fortran_order': False, 'shape': (1,), }", make([]byte, 8)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := decodeHeader(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
@@ -172,19 +249,67 @@ func FuzzHeader(f *testing.F) {
 			t.Fatalf("header accepted, file not: %v", err)
 		}
 		defer fl.Close()
+		dt := fl.dt
+		if len(fl.data) != h.count()*isize {
+			t.Fatalf("%d data bytes for shape %v of %s", len(fl.data), h.Shape, h.Dtype)
+		}
 		// Element k in file order, decoded independently of newFile.
-		elem := func(k int) float64 {
+		var bo binary.ByteOrder = binary.LittleEndian
+		if h.bigEndian() {
+			bo = binary.BigEndian
+		}
+		elem := func(k int) (re, im float64) {
 			p := b[h.DataOffset+int64(k*isize):]
-			var bo binary.ByteOrder = binary.LittleEndian
-			if h.bigEndian() {
-				bo = binary.BigEndian
-			}
-			if isize == 4 {
-				return float64(math.Float32frombits(bo.Uint32(p)))
-			}
-			return math.Float64frombits(bo.Uint64(p))
+			return decodeElem(p, dt, bo)
 		}
 		same := func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }
+		// Every element's value, through Convert for the real types and
+		// Data for complex ones.
+		switch dt.kind {
+		case 'c':
+			var got []complex128
+			if dt.size == 16 {
+				if got, err = Data[complex128](fl); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				c8, err := Data[complex64](fl)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, v := range c8 {
+					got = append(got, complex128(v))
+				}
+			}
+			for k := range min(len(got), 64) {
+				re, im := elem(k)
+				if !same(real(got[k]), re) || !same(imag(got[k]), im) {
+					t.Fatalf("element %d: got %v, want (%v%+vi)", k, got[k], re, im)
+				}
+			}
+			if _, err := Convert[float64](fl); !errors.Is(err, ErrDtype) {
+				t.Fatalf("Convert of %s: %v", h.Dtype, err)
+			}
+		default:
+			a, err := Convert[float64](fl)
+			if err != nil || len(a.Data) != h.count() {
+				t.Fatalf("Convert: %d elements, %v", len(a.Data), err)
+			}
+			if err := a.Check(); err != nil {
+				t.Fatalf("Convert of shape %v: Check: %v", h.Shape, err)
+			}
+			for k := range min(len(a.Data), 64) {
+				if re, _ := elem(k); !same(a.Data[k], re) {
+					t.Fatalf("element %d: got %v, want %v", k, a.Data[k], re)
+				}
+			}
+		}
+		if dt != (dtype{'f', 8}) && dt != (dtype{'f', 4}) {
+			if _, err := fl.Strided(); !errors.Is(err, ErrDtype) {
+				t.Fatalf("Strided of %s: %v", h.Dtype, err)
+			}
+			return
+		}
 		if isize == 8 {
 			a, err := fl.Array()
 			if err != nil || len(a.Data) != h.count() {
@@ -194,8 +319,8 @@ func FuzzHeader(f *testing.F) {
 				t.Fatalf("Array of shape %v: Check: %v", h.Shape, err)
 			}
 			for k := range min(len(a.Data), 64) {
-				if !same(a.Data[k], elem(k)) {
-					t.Fatalf("element %d: got %v, want %v", k, a.Data[k], elem(k))
+				if re, _ := elem(k); !same(a.Data[k], re) {
+					t.Fatalf("element %d: got %v, want %v", k, a.Data[k], re)
 				}
 			}
 			s, err := fl.Strided()
@@ -238,8 +363,8 @@ func FuzzHeader(f *testing.F) {
 			t.Fatalf("Array32 of shape %v: Check: %v", h.Shape, err)
 		}
 		for k := range min(len(a.Data), 64) {
-			if !same(float64(a.Data[k]), elem(k)) {
-				t.Fatalf("element %d: got %v, want %v", k, a.Data[k], elem(k))
+			if re, _ := elem(k); !same(float64(a.Data[k]), re) {
+				t.Fatalf("element %d: got %v, want %v", k, a.Data[k], re)
 			}
 		}
 		if _, err := fl.Strided(); !errors.Is(err, ErrDtype) {
