@@ -140,7 +140,7 @@ def typed_cases():
     """(file name, array) for every dtype, byte order, order and rank."""
     out = []
     for kind, vals in DTYPES.items():
-        orders = "|" if kind[1] == "1" else "<>"
+        orders = "|" if kind[1:] == "1" else "<>"
         for bo in orders:
             dt = np.dtype(bo + kind)
             for shape in SHAPES:
