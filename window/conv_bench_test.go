@@ -26,7 +26,11 @@ var convBenchLayers = []struct {
 var convBenchAlgos = []struct {
 	name string
 	a    Algorithm
-}{{"batched", BatchedGEMM}, {"im2col", Im2Col}, {"auto", Auto}, {"direct", Direct}, {"depthwise", Depthwise}}
+	tile int
+}{
+	{"batched", BatchedGEMM, 0}, {"im2col", Im2Col, 0}, {"auto", Auto, 0}, {"direct", Direct, 0},
+	{"depthwise", Depthwise, 0}, {"winograd2", Winograd, 2}, {"winograd4", Winograd, 4},
+}
 
 // convWeights is the length of p's filters.
 func convWeights(p Conv2D) int { return p.F * p.C / max(p.Groups, 1) * p.KH * p.KW }
@@ -41,10 +45,11 @@ func BenchmarkConv2D(b *testing.B) {
 		for _, format := range []Format{NCHW, NHWC} {
 			for _, algo := range convBenchAlgos {
 				p := layer.p
-				if algo.a == Direct && p.N*p.C*p.H*p.W > 1<<12 || algo.a == Depthwise && p.Groups != p.C {
+				if algo.a == Direct && p.N*p.C*p.H*p.W > 1<<12 || algo.a == Depthwise && p.Groups != p.C ||
+					algo.a == Winograd && (p.KH != 3 || p.Groups > 1) {
 					continue
 				}
-				p.Format, p.Algo = format, algo.a
+				p.Format, p.Algo, p.WinogradTile = format, algo.a, algo.tile
 				name := fmt.Sprintf("layer=%s/format=%v/dtype=f32/algo=%s/impl=%s", layer.name, format, algo.name, impl)
 				b.Run(name, func(b *testing.B) {
 					rnd := rand.New(rand.NewPCG(1, 2))

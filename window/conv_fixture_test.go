@@ -55,14 +55,24 @@ func TestConv2DFixtures(t *testing.T) {
 				x, w, y = k.XNHWC(), k.WHWIO(), k.YNHWC()
 			}
 			for _, algo := range algosFor(p) {
-				q := p
-				q.Format, q.Algo = format, algo
-				got := make([]float64, len(y))
-				require.NoError(t, q.Forward(got, x, w), "%v", k)
-				checkFixture(t, k.String()+" "+format.String()+" "+algo.String(), got, y, tol64)
-				got32 := make([]float32, len(y))
-				require.NoError(t, q.Forward32(got32, fixture.Float32s(x), fixture.Float32s(w)), "%v", k)
-				checkFixture(t, k.String()+" "+format.String()+" "+algo.String()+" float32", got32, y, tol32)
+				for _, tile := range winogradTiles(algo) {
+					q := p
+					q.Format, q.Algo, q.WinogradTile = format, algo, tile
+					t64, t32 := tol64, tol32
+					if algo == Winograd {
+						// Not exact, even on dyadic values (F(4×4)'s
+						// transforms hold thirds): TestWinogradError
+						// bounds its error.
+						t64, t32 = max(t64, 1e-13*(1+maxAbs(y))), max(t32, 1e-5*(1+maxAbs(y)))
+					}
+					what := fmt.Sprintf("%v %v %v tile %d", k, format, algo, tile)
+					got := make([]float64, len(y))
+					require.NoError(t, q.Forward(got, x, w), what)
+					checkFixture(t, what, got, y, t64)
+					got32 := make([]float32, len(y))
+					require.NoError(t, q.Forward32(got32, fixture.Float32s(x), fixture.Float32s(w)), what)
+					checkFixture(t, what+" float32", got32, y, t32)
+				}
 			}
 		}
 	}

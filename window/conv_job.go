@@ -139,7 +139,10 @@ type convJob[T convFloat] struct {
 	wt      []T // NCHW kn2row: filters tap-major, [KH·KW][F×C]
 	wtBuf   *[]T
 	mode    kmode
-	rows    int // output rows per convTask
+	rows    int // output rows per convTask (Winograd: tiles per task)
+	tilesH  int // Winograd: tiles per image, down and across
+	tilesW  int
+	be64    bool // the BLAS calls are float64
 	blocks  int // tasks per image
 	ntasks  int
 	next    atomic.Int64
@@ -155,15 +158,20 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 	j.g, j.algo, j.gm = *g, algo, newGemmer[T](be)
 	j.y, j.x, j.w = y, x, w
 	procs := runtime.GOMAXPROCS(0)
+	j.be64 = j.gm.f64 != nil
 	switch algo {
 	case Im2Col:
 		j.rows, j.blocks = g.oh, 1
 	case Depthwise:
 		j.planRows(procs)
+	case Winograd:
+		j.planWinograd()
 	default:
 		j.planKn2row(procs)
 	}
-	j.ntasks = g.n * j.blocks
+	if algo != Winograd {
+		j.ntasks = g.n * j.blocks
+	}
 	j.next.Store(0)
 
 	helpers := min(procs, j.ntasks) - 1
@@ -212,6 +220,10 @@ func (j *convJob[T]) work() {
 		t := int(j.next.Add(1) - 1)
 		if t >= j.ntasks {
 			break
+		}
+		if j.algo == Winograd {
+			j.winograd(ws, t)
+			continue
 		}
 		n, b := t/j.blocks, t%j.blocks
 		oh0 := b * j.rows

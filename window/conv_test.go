@@ -187,13 +187,26 @@ func closeTo[T convFloat](got, want []T, tol float64) int {
 
 var convAlgos = []Algorithm{Direct, Im2Col, BatchedGEMM, Auto}
 
-// algosFor returns the algorithms that run p: convAlgos, and Depthwise
-// when p is depthwise (one input channel per group).
+// algosFor returns the algorithms that run p: convAlgos, Depthwise when p
+// is depthwise (one input channel per group) and Winograd for 3×3 kernels
+// with stride 1 and dilation 1.
 func algosFor(p Conv2D) []Algorithm {
+	algos := convAlgos[:len(convAlgos):len(convAlgos)]
 	if p.Groups == p.C || p.C == 1 && p.Groups <= 1 {
-		return append(convAlgos[:len(convAlgos):len(convAlgos)], Depthwise)
+		algos = append(algos, Depthwise)
 	}
-	return convAlgos
+	if p.KH == 3 && p.KW == 3 && max(p.StrideH, 1) == 1 && max(p.StrideW, 1) == 1 && max(p.DilationH, 1) == 1 && max(p.DilationW, 1) == 1 {
+		algos = append(algos, Winograd)
+	}
+	return algos
+}
+
+// winogradTiles returns the WinogradTile values to test algo with.
+func winogradTiles(algo Algorithm) []int {
+	if algo == Winograd {
+		return []int{2, 4, 0}
+	}
+	return []int{0}
 }
 
 // convGeometries covers every kn2row mode: chained with and without junk
