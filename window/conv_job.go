@@ -143,7 +143,7 @@ type convJob[T convFloat] struct {
 	tilesH  int // Winograd: tiles per image, down and across
 	tilesW  int
 	be64    bool // the BLAS calls are float64
-	blocks  int // tasks per image
+	blocks  int  // tasks per image
 	ntasks  int
 	next    atomic.Int64
 	wg      sync.WaitGroup

@@ -29,7 +29,7 @@ import (
 
 // winoMat holds Bᵀ (α×α), G (α×3) and Aᵀ (m×α) of one variant, row-major.
 type winoMat struct {
-	m, alpha int
+	m, alpha  int
 	bt, g, at []float64
 }
 
