@@ -1,11 +1,56 @@
-// Package npy reads NumPy .npy files of float64 and float32 as zero-copy,
-// memory-mapped strider matrices and N-d arrays, and writes any
-// adapter.Strided back in its own order.
+// Package npy reads and writes NumPy .npy files. Read a file with Load,
+// which copies it into Go memory as np.load does, so what you read stays
+// valid for as long as you use it (the safe default), or with Open, which
+// maps it without copying, so what you read dies at Close: using a view of
+// an opened File after Close crashes the process.
 //
-//	f, err := npy.Open("a.npy") // C or Fortran order, mapped, not copied
-//	defer f.Close()
-//	a, err := f.Matrix()        // *mat.Dense (C) or *colmajor.Dense (Fortran)
-//	y.MulVec(a, x)              // BLAS reads the file's pages in place
+// Every numeric dtype is read and written (bool, signed and unsigned
+// integers, float16, float32, float64, complex64, complex128; either byte
+// order, C or Fortran order, any rank) as typed Go slices, strider N-d
+// arrays and Gonum matrices.
+//
+// # Load or Open: who owns the memory
+//
+// There are two ways to read a file, and the choice decides how long what
+// you read stays valid:
+//
+//	Load(path)  copies the data into Go memory, like np.load.
+//	            Views live as long as you use them; Close is optional.
+//	            The safe default.
+//	Open(path)  maps the file: zero-copy, like np.load(mmap_mode='c').
+//	            Views share the mapping and die at Close: using one after
+//	            Close crashes the process (not a recoverable panic).
+//
+//	f, err := npy.Load("a.npy")   // copies
+//	a, err := npy.Get[float64](f) // a is valid for as long as it is used
+//
+//	f, err := npy.Open("big.npy") // maps, copies nothing
+//	if err != nil { … }
+//	defer f.Close()               // a, and all made from it, die here
+//	a, err := npy.Get[float64](f) // a reads the file's pages in place
+//
+// Open falls back to reading into Go memory (File.Copied reports it) when
+// the data cannot be used in place: big-endian data on a little-endian
+// host, data not aligned for its type, bools stored as bytes other than 0
+// and 1, or no mmap on the system. Do not rely on it: treat every view of
+// an Opened File as dead after Close.
+//
+// # Reading
+//
+// Get[float64] and Get[float32] return an adapter.Array sharing the
+// File's memory (a zero-copy view), Strided and Matrix the same as a
+// Gonum-ready matrix, Data[T] the flat elements of any dtype (Data[uint8]
+// for an image, Data[complex128], Data[Float16]) in the file's order, with
+// Strides to index them, and CDense a complex128 matrix. Convert copies
+// any real dtype into float64 or float32, explicitly. Each accessor
+// returns ErrDtype, naming the file's type and the one asked for, when they
+// differ:
+//
+//	file dtype     zero-copy view                 copy
+//	<f8            Get[float64], Strided, Matrix  Convert[T]
+//	<f4            Get[float32], Strided32        Convert[T]
+//	|u1 <i4 … <f2  Data[uint8], Data[int32] …     Convert[T]
+//	<c16 <c8       Data[complex128], CDense       (real, imag of Data)
 //
 // # Layout
 //
@@ -18,40 +63,39 @@
 //	At(i, j) == Data[i + 3*j]; nothing is transposed or copied.
 //
 // A 1-D array is an n×1 matrix and a 0-d array 1×1; any rank is available
-// as an adapter.Array (shape and element strides), which window.Windows and
-// the Array views take as they are.
-// Write goes the other way: row-major data is written row by row as
-// fortran_order False, column-major data column by column as fortran_order
-// True, padding is dropped, and a general layout (reversed, stepped) is
-// written in the order of its smaller stride, so np.load reads the same
-// array back.
+// as an adapter.Array (shape and element strides: Get, or Data with
+// Strides), which window.Windows and the Array views take as they are.
+// WriteArray goes the other way, for any rank: an array with C-like
+// strides is written as fortran_order False, a Fortran-like one as
+// fortran_order True, each without transposing it in memory; padding is
+// dropped, and a general array (permuted, reversed, stepped, broadcast) is
+// written compactly in the order of its smaller innermost stride, so
+// np.load reads the same array back. Write and Write32 do the same for
+// matrices, WriteData for flat data of any dtype.
 //
 // # Aliasing
 //
-// The data is mapped copy-on-write (np.load's mmap_mode='c'): views read
-// the page cache directly, and a write through a view (mat.Dense.Set, or a
-// Gonum operation that uses it as a destination) copies the written page
-// into private memory. Writes never reach the file and never fault, so the
-// matrices Open hands out behave the same whether the data was mapped or
-// Copied: like a private copy of the file, made lazily. Writes are not
-// visible to other Files of the same path. Do not modify or truncate the
-// file while it is open; pages not yet written may show the change, and
-// reading past a truncated end raises SIGBUS.
-//
-// Every view shares the File's memory, which Close unmaps: a view used
-// after Close reads unmapped memory and crashes the program (it is not a
-// recoverable panic). Keep the File open as long as any view, matrix or
-// array made from it is in use, or copy what must outlive it (mat.DenseCopyOf).
+// Every view of a File shares its data: a write through one (mat.Dense.Set,
+// Array.Set, a Gonum operation using it as a destination) is seen by every
+// other view of the same File. A loaded File's data is private Go memory.
+// An opened File's is mapped copy-on-write (np.load's mmap_mode='c'):
+// views read the page cache directly, and a write copies the written page
+// into private memory, so writes never reach the file, never fault, and
+// are not visible to other Files of the same path. Do not modify or
+// truncate a file while it is open; pages not yet written may show the
+// change, and reading past a truncated end raises SIGBUS. Convert always
+// returns fresh memory.
 //
 // # Panics
 //
 // Nothing in this package panics on file contents. The header is parsed by
 // this package, not by codeberg.org/sbinet/npyio, whose reader panics or
 // allocates gigabytes on malformed headers and unpickles object arrays (see
-// header.go); object arrays are rejected with ErrDtype, never unpickled.
-// Every size is computed with overflow checks before anything is allocated
-// or mapped, and the shape must account for exactly the bytes after the
-// header. Errors wrap ErrMagic, ErrVersion, ErrHeader, ErrDtype,
-// ErrTruncated, ErrSize, ErrClosed or adapter's ErrRank and ErrDims; test
-// them with errors.Is.
+// header.go); object arrays are rejected with ErrDtype, never unpickled,
+// as are strings, datetimes and structured dtypes. Every size is computed
+// with overflow checks and checked against the file's real size before
+// anything is allocated or mapped, and the shape must account for exactly
+// the bytes after the header. Errors wrap ErrMagic, ErrVersion, ErrHeader,
+// ErrDtype, ErrTruncated, ErrSize, ErrOrder, ErrClosed or adapter's
+// ErrRank and ErrDims; test them with errors.Is.
 package npy

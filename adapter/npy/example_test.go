@@ -12,16 +12,42 @@ import (
 	"github.com/strider-go/strider/adapter/npy"
 )
 
-// Open a Fortran-order file NumPy saved (np.save of
-// np.asfortranarray(a)) and multiply it by a vector: Gonum's GEMV reads the
-// mapped file with the transpose flag; nothing is copied or transposed.
+// Load reads a file into Go memory, as np.load does: the safe default.
+// What it returns is ordinary Go memory, valid for as long as it is used,
+// after Close too (Close is optional for a loaded File).
+func Example_load() {
+	f, err := npy.Load("../../testdata/npy/f_f8_2x3x4.npy")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a, err := npy.Get[float64](f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f.Close() // optional: a stays valid
+
+	fmt.Println(f.Dtype(), f.Shape(), "fortran_order:", f.FortranOrder(), "copied:", f.Copied())
+	fmt.Println(a, a.At(1, 2, 3))
+	// Output:
+	// <f8 [2 3 4] fortran_order: true copied: true
+	// shape [2 3 4], strides [1 2 6], offset 0 1023.25
+}
+
+// Open maps a Fortran-order file NumPy saved (np.save of
+// np.asfortranarray(a)) and multiplies it by a vector: Gonum's GEMV reads
+// the mapped file with the transpose flag; nothing is copied or
+// transposed. The matrix a is a view of the mapping: it is valid only
+// until f.Close, which the deferred call runs when the function returns,
+// so a must not escape this function.
 func Example_open() {
 	f, err := npy.Open("../../testdata/npy/f_f8_3x4.npy")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	defer f.Close() // after Close, a and its views must not be used
+	defer f.Close() // a, and every view made from f, dies here
 
 	fmt.Println(f.Dtype(), f.Shape(), "fortran_order:", f.FortranOrder(), "copied:", f.Copied())
 	s, err := f.Strided()
@@ -39,7 +65,7 @@ func Example_open() {
 	var y mat.VecDense
 	y.MulVec(a, mat.NewVecDense(4, []float64{1, 0, 0, 1}))
 	fmt.Printf("%T\n%v\n", a, mat.Formatted(a))
-	fmt.Println(y.RawVector().Data)
+	fmt.Println(y.RawVector().Data) // y is Go memory: it may outlive f
 	// Output:
 	// <f8 [3 4] fortran_order: true copied: false
 	// col-major 3×4, ld=3 (contiguous)
@@ -48,6 +74,143 @@ func Example_open() {
 	// ⎢1004.25  1005.25  1006.25  1007.25⎥
 	// ⎣1008.25  1009.25  1010.25  1011.25⎦
 	// [2003.5 2011.5 2019.5]
+}
+
+// Get views a float32 file of any rank as an adapter.Array without a copy.
+// The view is the mapping: compute with it, and copy out what must outlive
+// the File, before Close.
+func ExampleGet() {
+	f, err := npy.Open("../../testdata/npy/f_f4_2x3x4.npy")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer f.Close() // a dies here
+
+	a, err := npy.Get[float32](f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(a, a.At(1, 2, 3))
+	_, err = npy.Get[float64](f)
+	fmt.Println(err)
+	// Output:
+	// shape [2 3 4], strides [1 2 6], offset 0 1023.25
+	// npy: unsupported dtype: the file holds <f4 (float32), not float64: use Strided32, Array32 or Get[float32]
+}
+
+// Convert copies an 8-bit image (NumPy's uint8, "|u1") into float32 for
+// arithmetic: fresh memory in the file's order, independent of the File.
+func ExampleConvert() {
+	f, err := npy.Load("../../testdata/npy/typed/t_u1_c_r2.npy")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pix, err := npy.Data[uint8](f) // the bytes as stored
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	img, err := npy.Convert[float32](f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for k := range img.Data {
+		img.Data[k] /= 255
+	}
+	fmt.Println(f.Dtype(), img.Shape, pix[:4])
+	fmt.Printf("%.3f\n", img.Data[:4])
+	// Output:
+	// |u1 [3 4] [0 255 1 2]
+	// [0.000 1.000 0.004 0.008]
+}
+
+// Data returns the flat elements of any dtype, here int32 in Fortran
+// order; Strides says where each element is.
+func ExampleData() {
+	f, err := npy.Load("../../testdata/npy/typed/t_lei4_f_r2.npy")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, err := npy.Data[int32](f)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st := f.Strides()
+	fmt.Println(f.Dtype(), f.Shape(), st, f.FortranOrder())
+	fmt.Println("a[0, 1] =", d[0*st[0]+1*st[1]], "a[2, 3] =", d[2*st[0]+3*st[1]])
+	_, err = npy.Data[int64](f)
+	fmt.Println(err)
+	// Output:
+	// <i4 [3 4] [1 3] true
+	// a[0, 1] = 2147483647 a[2, 3] = 7
+	// npy: unsupported dtype: the file holds <i4 (int32), not int64: use Data[int32]
+}
+
+// CDense reads a complex128 matrix in C order as a Gonum *mat.CDense.
+func ExampleFile_CDense() {
+	var buf bytes.Buffer
+	z := []complex128{1 + 2i, 3, -1i, 4 - 4i}
+	if err := npy.WriteData(&buf, []int{2, 2}, false, z); err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, err := os.MkdirTemp("", "npy")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "z.npy")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	f, err := npy.Load(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := f.CDense()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Dtype(), m.At(0, 0), m.At(1, 0), m.At(1, 1))
+	// Output:
+	// <c16 (1+2i) (0-1i) (4-4i)
+}
+
+// WriteArray writes a 3-D array in its own order: this permuted view of a
+// C-order buffer has Fortran-like strides, so it is written as
+// fortran_order True, compactly, without transposing anything.
+func ExampleWriteArray() {
+	data := make([]float64, 24)
+	for k := range data {
+		data[k] = float64(k)
+	}
+	c, err := adapter.NewArray(data, []int{4, 3, 2}, nil, 0) // C order
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := c.Permute(2, 1, 0) // 2×3×4, strides [1 2 6]
+	var buf bytes.Buffer
+	if err := npy.WriteArray(&buf, a); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d bytes: %s\n", buf.Len(), bytes.TrimSpace(buf.Bytes()[10:128]))
+	fmt.Println(a.At(1, 2, 3))
+	// Output:
+	// 320 bytes: {'descr': '<f8', 'fortran_order': True, 'shape': (2, 3, 4), }
+	// 23
 }
 
 // Write a padded column-major matrix (leading dimension 4, one unused
@@ -104,7 +267,7 @@ func ExampleFile_Array() {
 		fmt.Println(err)
 		return
 	}
-	defer f.Close()
+	defer f.Close() // a dies here
 	a, err := f.Array()
 	if err != nil {
 		fmt.Println(err)
