@@ -321,7 +321,7 @@ def generate():
 
     # Misaligned data of every size, read and converted: data at offset
     # 64k+1 for a 2-byte type, 64k+2 for a 4-byte type, 64k+4 for 8 and 16.
-    for kind in ["i2", "u4", "f2", "f4", "f8", "c8", "c16", "i8"]:
+    for kind in ["i2", "u2", "i4", "u4", "i8", "u8", "f2", "f4", "f8", "c8", "c16"]:
         for bo in "<>":
             dt = np.dtype(bo + kind)
             arr = np.array(DTYPES[kind][:6], dtype=dt).reshape(2, 3)
