@@ -122,3 +122,83 @@ func writeBenchFile(b *testing.B, path string, r, c int) (x *mat.VecDense, want 
 	}
 	return mat.NewVecDense(c, xs), want
 }
+
+// BenchmarkLoadOpen reads a float32 file per iteration, the two ways:
+//
+//	how=open: Open, Get[float32], Close (maps; the data is not read)
+//	how=load: Load, Get[float32] (reads and copies the data)
+func BenchmarkLoadOpen(b *testing.B) {
+	for _, n := range []int{1 << 10, 1 << 22} {
+		path := filepath.Join(b.TempDir(), "a.npy")
+		writeDataFile(b, path, []int{n}, make([]float32, n))
+		for _, how := range []string{"open", "load"} {
+			b.Run(fmt.Sprintf("elems=%d/how=%s", n, how), func(b *testing.B) {
+				b.SetBytes(int64(4 * n))
+				b.ReportAllocs()
+				for b.Loop() {
+					var f *npy.File
+					var err error
+					if how == "open" {
+						f, err = npy.Open(path)
+					} else {
+						f, err = npy.Load(path)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := npy.Get[float32](f); err != nil {
+						b.Fatal(err)
+					}
+					f.Close()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkConvert converts 4Mi elements of a loaded file of each dtype
+// into float32; SetBytes is the source's size.
+func BenchmarkConvert(b *testing.B) {
+	const n = 1 << 22
+	dir := b.TempDir()
+	for _, c := range []struct {
+		dtype string
+		size  int
+		write func(path string)
+	}{
+		{"u1", 1, func(p string) { writeDataFile(b, p, []int{n}, make([]uint8, n)) }},
+		{"i4", 4, func(p string) { writeDataFile(b, p, []int{n}, make([]int32, n)) }},
+		{"f2", 2, func(p string) { writeDataFile(b, p, []int{n}, make([]npy.Float16, n)) }},
+		{"f8", 8, func(p string) { writeDataFile(b, p, []int{n}, make([]float64, n)) }},
+	} {
+		path := filepath.Join(dir, c.dtype+".npy")
+		c.write(path)
+		f, err := npy.Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("elems=4Mi/dtype="+c.dtype, func(b *testing.B) {
+			b.SetBytes(int64(c.size * n))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := npy.Convert[float32](f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func writeDataFile[T npy.Elem](b *testing.B, path string, shape []int, data []T) {
+	b.Helper()
+	fd, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := npy.WriteData(fd, shape, false, data); err != nil {
+		b.Fatal(err)
+	}
+	if err := fd.Close(); err != nil {
+		b.Fatal(err)
+	}
+}

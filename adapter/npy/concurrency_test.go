@@ -7,6 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/strider-go/strider/adapter/npy"
+	"github.com/strider-go/strider/internal/fixture"
 )
 
 // TestConcurrentUse checks, under -race, what File's doc promises: one File's
@@ -71,4 +72,46 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestConcurrentTyped calls Data, Get, Convert and Strides of one File of
+// each kind (mapped, byte-swapped copy, loaded) from many goroutines at
+// once under -race.
+func TestConcurrentTyped(t *testing.T) {
+	for _, name := range []string{"t_lef4_f_r3", "t_bef4_c_r4"} {
+		for _, load := range []bool{false, true} {
+			path := fixture.Path("npy/typed/" + name + ".npy")
+			f, err := npy.Open(path)
+			if load {
+				f, err = npy.Load(path)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := npy.Convert[float64](f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					a, err := npy.Get[float32](f)
+					d, err2 := npy.Data[float32](f)
+					c, err3 := npy.Convert[float64](f)
+					if err != nil || err2 != nil || err3 != nil {
+						t.Error(err, err2, err3)
+						return
+					}
+					_ = f.Strides()
+					for k := range d {
+						if float64(d[k]) != want.Data[k] && d[k] == d[k] || float64(a.Data[k]) != c.Data[k] && c.Data[k] == c.Data[k] {
+							t.Errorf("%s: element %d differs", name, k)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			f.Close()
+		}
+	}
 }
