@@ -17,15 +17,27 @@ fortran_order from the header, the data offset, the shape and the values in
 C order. It also writes files strider must reject under testdata/npy/bad/,
 with the error the Go side must wrap and what np.load says about each.
 
+Mode 1 also writes testdata/npy/typed/: one file for every dtype strider
+reads (bool, int8-64, uint8-64, float16/32/64, complex64/128), in both byte
+orders, C and Fortran order, ranks 0 to 4, plus misaligned data of every
+multi-byte dtype and bools stored as bytes other than 0 and 1; npy.json's
+"typed" list records what np.load reads from each (integers and floats as
+strings, exact; complex as [re, im]; bools as 0/1). And
+testdata/npy/float16_table.json: the SHA-256 of NumPy's float32 conversion
+of all 65536 float16 bit patterns, for internal/half.
+
 Mode 2 reads testdata/npy/fromgo/cases.json, which the Go test writes with
 
     go test ./adapter/npy -run TestFromGo -update
 
-next to the .npy files strider's Write produced. Each case gives the flat
-buffer, strides and offset of the matrix strider wrote; this script rebuilds
-that matrix independently with numpy's as_strided, np.load()s strider's file
-(plain and with mmap_mode='r'), and records in testdata/npy/fromgo/numpy.json
-whether they are equal, with the file's SHA-256, so `go test` can check
+next to the .npy files strider's Write, WriteArray and WriteData produced.
+Each Write/WriteArray case gives the flat buffer, shape, strides and offset
+of the array strider wrote (any rank); this script rebuilds that array
+independently with numpy's as_strided. Each WriteData case gives the data,
+shape and order (any dtype); the script rebuilds it with reshape. It
+np.load()s strider's file (plain and with mmap_mode='r'), and records in
+testdata/npy/fromgo/numpy.json whether they are equal byte for byte (so
+-0 and NaN payloads count), with the file's SHA-256, so `go test` can check
 "files strider writes load in NumPy to the same array" without Python.
 
 Values are 1000 + k + 0.25 for element k of a base buffer: distinct,
