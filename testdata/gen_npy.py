@@ -49,6 +49,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import struct
 import sys
 
@@ -277,7 +278,9 @@ def numpy_verdict(path):
         a = np.load(path, allow_pickle=False)
         return None, list(a.shape)
     except Exception as e:  # noqa: BLE001 - we record whatever NumPy says
-        return "%s: %s" % (type(e).__name__, str(e).splitlines()[0][:200]), None
+        # Object addresses ("<ast.Call object at 0x7f…>") change every run.
+        msg = re.sub(r" at 0x[0-9a-f]+", "", str(e).splitlines()[0][:200])
+        return "%s: %s" % (type(e).__name__, msg), None
 
 
 def generate():
