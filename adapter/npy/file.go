@@ -293,17 +293,21 @@ func (f *File) check(want dtype) error {
 	if f.dt == want {
 		return nil
 	}
-	hint := "use Convert to copy it into float64 or float32, or Data"
+	data := "Data[" + f.dt.goName() + "]"
+	var hint string
 	switch {
+	case want.kind != 'f' || want.size == 2:
+		hint = "use " + data
 	case f.dt == dtype{'f', 4}:
 		hint = "use Strided32, Array32 or Get[float32]"
 	case f.dt == dtype{'f', 8}:
 		hint = "use Strided, Array or Get[float64]"
+	case f.dt == dtype{'c', 16}:
+		hint = "use " + data + " or CDense"
 	case f.dt.kind == 'c':
-		hint = "use Data[" + f.dt.goName() + "], or CDense"
-	}
-	if want.kind != 'f' || want.size == 2 {
-		hint = "use Data[" + f.dt.goName() + "]"
+		hint = "use " + data
+	default:
+		hint = "use " + data + ", or Convert to copy it into float64 or float32"
 	}
 	return fmt.Errorf("%w: the file holds %s (%s), not %s: %s", ErrDtype, f.h.Dtype, f.dt.goName(), want.goName(), hint)
 }
