@@ -10,8 +10,8 @@ import (
 )
 
 // ArchiveWriter writes a .npz archive that np.load reads, one .npy member
-// at a time, each written with Write, Write32 (or any writer of .npy files)
-// into the writer Create returns:
+// at a time, each written with Write, Write32, WriteArray or WriteData (or
+// any writer of .npy files) into the writer Create returns:
 //
 //	aw := npy.NewArchiveWriter(w, false)
 //	m, err := aw.Create("a") // the member "a.npy"
@@ -25,8 +25,9 @@ import (
 // header of each stored member carries, for the padding, an extra field
 // of ID 0xD935: the one Android's zipalign uses, which zip readers skip,
 // holding the alignment (64) as a little-endian uint16 and then zero
-// bytes. With compression (np.savez_compressed's format), members are
-// deflated and not aligned: reading one copies it anyway.
+// bytes. Offsets count from the first byte written to w, which should be
+// the start of the file. With compression (np.savez_compressed's format),
+// members are deflated and not aligned: reading one copies it anyway.
 //
 // The archive is written in a stream, with no seeking: sizes and CRC-32
 // follow each member in a data descriptor. Its timestamps are zero, so the
