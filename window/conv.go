@@ -3,7 +3,6 @@ package window
 import (
 	"fmt"
 	"math"
-	"strings"
 	"unsafe"
 
 	"github.com/strider-go/strider/blasbridge"
@@ -310,18 +309,26 @@ func checkConvLen(name string, got, want int, shape string) error {
 	return nil
 }
 
+// shapes returns how x, w and y are described in errors.
+// They are constants: Forward allocates nothing.
+func (g *convGeom) shapes() (xs, ws, ys string) {
+	switch {
+	case g.nhwc && g.groups > 1:
+		return "N·H·W·C", "KH·KW·(C/Groups)·F", "N·OH·OW·F"
+	case g.nhwc:
+		return "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
+	case g.groups > 1:
+		return "N·C·H·W", "F·(C/Groups)·KH·KW", "N·F·OH·OW"
+	}
+	return "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
+}
+
 func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 	g, err := p.geometry()
 	if err != nil {
 		return err
 	}
-	xs, ws, ys := "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
-	if g.nhwc {
-		xs, ws, ys = "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
-	}
-	if g.groups > 1 {
-		ws = strings.Replace(ws, "C", "(C/Groups)", 1)
-	}
+	xs, ws, ys := g.shapes()
 	if err := checkConvLen("x", len(x), g.xlen, xs); err != nil {
 		return err
 	}
@@ -338,9 +345,26 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 		return fmt.Errorf("%w: dst and w share memory", ErrOverlap)
 	}
 	be := blasbridge.Active()
-	algo := p.Algo
+	algo, _, err := resolve[T](p, &g, &be)
+	if err != nil {
+		return err
+	}
+	switch algo {
+	case Direct:
+		directConv(&g, dst, x, w)
+	default:
+		runJob(&g, algo, &be, dst, x, w, nil)
+	}
+	return nil
+}
+
+// resolve returns the algorithm that runs p on backend be for elements of
+// type T, and why: Auto's choice, or the one asked for, or Direct where a
+// size exceeds what the backend takes. It sets g's Winograd variant.
+func resolve[T convFloat](p Conv2D, g *convGeom, be *blasbridge.Backend) (Algorithm, string, error) {
+	algo, why := p.Algo, "asked for"
 	if algo == Auto {
-		algo = g.auto(&be)
+		algo, why = g.auto(be)
 	}
 	if algo == Winograd {
 		var zero T
@@ -350,32 +374,26 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 		}
 	}
 	if algo == Im2Col && g.col < 0 {
-		return fmt.Errorf("%w: the im2col matrix of %v", ErrOverflow, p)
+		return 0, "", fmt.Errorf("%w: the im2col matrix of %v", ErrOverflow, p)
 	}
 	if algo != Direct && algo != Depthwise && be.MaxDim < math.MaxInt && max(g.maxLen, g.col) > be.MaxDim {
 		// A leading dimension or size could exceed what the backend takes
 		// (CBLAS: 32-bit ints); the loops take anything.
-		algo = Direct
+		return Direct, fmt.Sprintf("a size exceeds what %s takes (%d)", be.Name, be.MaxDim), nil
 	}
-	switch algo {
-	case Direct:
-		directConv(&g, dst, x, w)
-	default:
-		runJob(&g, algo, &be, dst, x, w)
-	}
-	return nil
+	return algo, why, nil
 }
 
-// auto picks the algorithm for g on backend be.
-func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
+// auto picks the algorithm for g on backend be, and says why.
+func (g *convGeom) auto(be *blasbridge.Backend) (Algorithm, string) {
 	if g.cg == 1 && g.groups > 1 {
-		return Depthwise // a GEMM per group would have one row or column
+		return Depthwise, "depthwise: a GEMM per group would have one row or column"
 	}
 	if g.col < 0 {
-		return BatchedGEMM
+		return BatchedGEMM, "the im2col matrix's size overflows int"
 	}
 	if g.c < 4 && g.taps > 1 {
-		return Im2Col // too few channels for a GEMM per tap
+		return Im2Col, "fewer than 4 channels: too few for a GEMM per tap"
 	}
 	// One GEMM per image beats per-tap GEMMs when the patch matrix is small
 	// (8×256×14×14, 3×3), whose tap GEMMs are F×(a few output rows)×C; kn2row
@@ -385,7 +403,8 @@ func (g *convGeom) auto(be *blasbridge.Backend) Algorithm {
 	// won, 110 against 122 ms).
 	smallPatch := g.taps > 1 && g.col <= 1<<19
 	if smallPatch && (be.SingleThreaded != nil || !g.nhwc) {
-		return Im2Col
+		// A constant reason: Forward allocates nothing.
+		return Im2Col, "the patch matrix is small (at most 2¹⁹ elements): one GEMM per image beats a GEMM per tap"
 	}
-	return BatchedGEMM
+	return BatchedGEMM, "a GEMM per tap over strided views, no im2col matrix"
 }

@@ -81,16 +81,7 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 	if err != nil {
 		return err
 	}
-	xs, ws, ys := "N·C·H·W", "F·C·KH·KW", "N·F·OH·OW"
-	if g.nhwc {
-		xs, ws, ys = "N·H·W·C", "KH·KW·C·F", "N·OH·OW·F"
-	}
-	if g.groups > 1 {
-		ws = fmt.Sprint(ws[:len(ws)-len("C·KH·KW")], "(C/Groups)·KH·KW")
-		if g.nhwc {
-			ws = "KH·KW·(C/Groups)·F"
-		}
-	}
+	xs, ws, ys := g.shapes()
 	type buf struct {
 		name  string
 		s     []T

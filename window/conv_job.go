@@ -138,6 +138,7 @@ type convJob[T convFloat] struct {
 	y, x, w []T
 	wt      []T // NCHW kn2row: filters tap-major, [KH·KW][F×C]
 	wtBuf   *[]T
+	own     *prepared[T] // a Prepared layer's: wt is its, scratch from its lists
 	mode    kmode
 	rows    int // output rows per convTask (Winograd: tiles per task)
 	tilesH  int // Winograd: tiles per image, down and across
@@ -149,11 +150,21 @@ type convJob[T convFloat] struct {
 	wg      sync.WaitGroup
 }
 
-func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y, x, w []T) {
+// runJob runs g with algo on backend be. pre is a Prepared layer's filters
+// and scratch, or nil: the filters are then w, repacked or transformed
+// into pooled buffers where algo needs it, and scratch comes from pools.
+func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y, x, w []T, pre *prepared[T]) {
 	pl := convPoolsFor[T]()
-	j, ok := pl.job.Get().(*convJob[T])
-	if !ok {
-		j = new(convJob[T])
+	var j *convJob[T]
+	if pre != nil {
+		j = pre.getJob()
+		w = pre.w
+		j.wt, j.own = pre.wt, pre
+	} else {
+		var ok bool
+		if j, ok = pl.job.Get().(*convJob[T]); !ok {
+			j = new(convJob[T])
+		}
 	}
 	j.g, j.algo, j.gm = *g, algo, newGemmer[T](be)
 	j.y, j.x, j.w = y, x, w
@@ -190,10 +201,15 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 
 	if j.wtBuf != nil {
 		pl.filt.Put(j.wtBuf)
-		j.wtBuf, j.wt = nil, nil
+		j.wtBuf = nil
 	}
-	j.y, j.x, j.w = nil, nil, nil
+	j.y, j.x, j.w, j.wt = nil, nil, nil, nil
 	j.gm = gemmer[T]{}
+	if own := j.own; own != nil {
+		j.own = nil
+		own.putJob(j)
+		return
+	}
 	pl.job.Put(j)
 }
 
@@ -215,7 +231,14 @@ func (j *convJob[T]) Run() {
 }
 
 func (j *convJob[T]) work() {
-	ws := getConvWorkspace[T]()
+	var ws *convWorkspace[T]
+	if j.own != nil {
+		ws = j.own.getWS()
+		defer j.own.putWS(ws)
+	} else {
+		ws = getConvWorkspace[T]()
+		defer convPoolsFor[T]().ws.Put(ws)
+	}
 	for {
 		t := int(j.next.Add(1) - 1)
 		if t >= j.ntasks {
@@ -243,5 +266,4 @@ func (j *convJob[T]) work() {
 			j.kn2rowNCHW(ws, n, oh0, oh1)
 		}
 	}
-	convPoolsFor[T]().ws.Put(ws)
 }

@@ -61,24 +61,17 @@ func (j *convJob[T]) planKn2row(procs int) {
 	}
 	j.rows = min(rows, g.oh)
 	j.blocks = (g.oh + j.rows - 1) / j.rows
-	if !g.nhwc {
+	if !g.nhwc && j.own == nil {
 		// Tap (kh, kw) of OIHW filters is F×C with column stride KH·KW: no
-		// BLAS view. Repack tap-major once per call; it is tiny.
+		// BLAS view. Repack tap-major once per call (a Prepared layer did
+		// once); it is tiny.
 		pl := convPoolsFor[T]()
 		buf, ok := pl.filt.Get().(*[]T)
 		if !ok {
 			buf = new([]T)
 		}
 		wt := growBuf(buf, g.wlen)
-		fc := g.f * g.cg
-		for f := range g.f {
-			for c := range g.cg {
-				src := j.w[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
-				for t, v := range src {
-					wt[t*fc+f*g.cg+c] = v
-				}
-			}
-		}
+		tapMajor(g, wt, j.w)
 		j.wt, j.wtBuf = wt, buf
 	}
 }

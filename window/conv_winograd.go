@@ -85,8 +85,8 @@ func winoTiles(alpha, c int) int {
 	return min(256, max(16, (1<<17)/(alpha*alpha*c)))
 }
 
-// planWinograd transforms the filters into j.wt, U laid out [α²][F×Cg]
-// (NCHW) or [α²][Cg×F] (NHWC), and cuts the tiles into tasks.
+// planWinograd cuts the tiles into tasks and transforms the filters into
+// j.wt (see winoFilters).
 func (j *convJob[T]) planWinograd() {
 	g := &j.g
 	v := g.wino
@@ -94,27 +94,36 @@ func (j *convJob[T]) planWinograd() {
 	th, tw := (g.oh+v.m-1)/v.m, (g.ow+v.m-1)/v.m
 	j.tilesH, j.tilesW = th, tw
 	ntiles := g.n * th * tw
-	j.rows = winoTiles(a, g.c)
+	j.rows = min(winoTiles(a, g.c), ntiles)
 	j.ntasks = (ntiles + j.rows - 1) / j.rows
 	j.blocks = 0
-
+	if j.own != nil {
+		return // a Prepared layer transformed its filters once
+	}
 	pl := convPoolsFor[T]()
 	buf, ok := pl.filt.Get().(*[]T)
 	if !ok {
 		buf = new([]T)
 	}
-	u := growBuf(buf, a*a*g.f*g.cg)
-	j.wt, j.wtBuf = u, buf
+	j.wt, j.wtBuf = growBuf(buf, a*a*g.f*g.cg), buf
+	winoFilters(g, j.wt, j.w)
+}
+
+// winoFilters transforms the 3×3 filters w into u, U = G·g·Gᵀ laid out
+// [α²][F×Cg] (NCHW) or [α²][Cg×F] (NHWC).
+func winoFilters[T convFloat](g *convGeom, u, w []T) {
+	v := g.wino
+	a := v.alpha
 	var gg [9]float64
-	tmp := make([]float64, a*3)
+	var tmp [18]float64 // G·g, α×3
 	fc := g.f * g.cg
 	for f := range g.f {
 		for c := range g.cg {
 			for t := range 9 {
 				if g.nhwc {
-					gg[t] = float64(j.w[(t*g.cg+c)*g.f+f])
+					gg[t] = float64(w[(t*g.cg+c)*g.f+f])
 				} else {
-					gg[t] = float64(j.w[(f*g.cg+c)*9+t])
+					gg[t] = float64(w[(f*g.cg+c)*9+t])
 				}
 			}
 			// tmp = G·g (α×3), then U = tmp·Gᵀ (α×α).
