@@ -126,7 +126,6 @@ func TestPreparedConcurrent(t *testing.T) {
 // not cut into blocks and the count is the plan's.
 type countingBLAS struct {
 	blas.Float64
-	f32   blas.Float32
 	calls atomic.Int64
 }
 
