@@ -143,3 +143,39 @@ func Example_conv() {
 	// [12 18 18 12]
 	// [8 12 12 8]
 }
+
+// The README's convolution layer program.
+func Example_convLayer() {
+	// A MobileNet-style depthwise 3×3 layer, channels last: Groups = C, so
+	// the HWIO filters are KH·KW·(C/Groups)·F = 3·3·1·4.
+	p := window.Conv2D{Format: window.NHWC, N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 4}
+	w := make([]float32, 3*3*1*4)
+	for i := range w {
+		w[i] = 1.0 / 9 // a box blur on every channel
+	}
+	layer, err := window.Prepare(p, w) // filters prepared once, scratch owned: no allocation per call
+	if err != nil {
+		log.Fatal(err)
+	}
+	x := make([]float32, 2*8*8*4)
+	for i := range x {
+		x[i] = 1
+	}
+	y := make([]float32, len(x))
+	if err := layer.Forward(y, x); err != nil {
+		log.Fatal(err)
+	}
+	// Training: the gradients of sum(y) with respect to x and w.
+	dy := x // all ones
+	dx, dw := make([]float32, len(x)), make([]float32, len(w))
+	if err := p.BackwardData32(dx, dy, w); err != nil {
+		log.Fatal(err)
+	}
+	if err := p.BackwardFilter32(dw, x, dy); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%v: corner %.4f, inside %.4f; dx inside %.4f; dw[0] %v\n",
+		layer.Plan().Algorithm, y[0], y[4*(8+1)], dx[4*(8+1)], dw[0])
+	// Output:
+	// Depthwise: corner 0.4444, inside 1.0000; dx inside 1.0000; dw[0] 98
+}
