@@ -10,6 +10,7 @@ import (
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/adapter/npy"
+	"github.com/strider-go/strider/adapter/safetensors"
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/colmajor"
 	"github.com/strider-go/strider/window"
@@ -70,11 +71,12 @@ func Example_npy() {
 		log.Fatal(err)
 	}
 
-	f, err := npy.Open(path) // float64/float32, C or Fortran order: memory-mapped copy-on-write
+	// Load copies the file into Go memory, as np.load does: what it
+	// returns stays valid for as long as it is used.
+	f, err := npy.Load(path)
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer f.Close()      // views and matrices must not be used after Close
 	a, err := f.Matrix() // *mat.Dense (C order) or *colmajor.Dense (Fortran): BLAS gets the trans flag
 	if err != nil {
 		log.Fatal(err)
@@ -82,8 +84,103 @@ func Example_npy() {
 	var y mat.VecDense
 	y.MulVec(a, mat.NewVecDense(2, []float64{1, 1}))
 	fmt.Printf("%T %v %v\n", a, f.Shape(), y.RawVector().Data)
+
+	// Open maps the file instead: nothing is copied, and every view of it
+	// dies at Close (using one afterwards crashes the program).
+	m, err := npy.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	v, err := npy.Get[float64](m) // an adapter.Array over the file's pages
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v.Shape, v.Strides, v.At(2, 1), m.Copied())
+	if err := m.Close(); err != nil { // v is dead from here on
+		log.Fatal(err)
+	}
 	// Output:
 	// *colmajor.Dense [3 2] [5 7 9]
+	// [3 2] [1 3] 6 false
+}
+
+// The README's archives program: .npz and safetensors.
+func Example_archives() {
+	dir, err := os.MkdirTemp("", "strider")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// A 2×3×4 array, C order, saved in an .npz archive (stored, as
+	// np.savez does; strider aligns members so they map in place) and in
+	// a safetensors file.
+	data := make([]float32, 24)
+	for i := range data {
+		data[i] = float32(i)
+	}
+	a, err := adapter.NewArray(data, []int{2, 3, 4}, nil, 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	npz, err := os.Create(filepath.Join(dir, "a.npz"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	aw := npy.NewArchiveWriter(npz, false)
+	w, err := aw.Create("x")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := npy.WriteArray(w, a); err != nil {
+		log.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		log.Fatal(err)
+	}
+	if err := npz.Close(); err != nil {
+		log.Fatal(err)
+	}
+	st, err := os.Create(filepath.Join(dir, "a.safetensors"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := safetensors.Write(st, []safetensors.Tensor{{Name: "layer.weight", Array: a}}, nil); err != nil {
+		log.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	// Read both back, mapped: views die when their archive or file closes.
+	arch, err := npy.OpenArchive(filepath.Join(dir, "a.npz"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer arch.Close()
+	m, err := arch.Open("x")
+	if err != nil {
+		log.Fatal(err)
+	}
+	x, err := npy.Get[float32](m)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(arch.Names(), x.Shape, x.At(1, 2, 3), m.Copied())
+
+	sf, err := safetensors.Open(filepath.Join(dir, "a.safetensors"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sf.Close()
+	t, err := safetensors.Get[float32](sf, "layer.weight")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sf.Names(), t.Shape, t.At(1, 2, 3))
+	// Output:
+	// [x] [2 3 4] 23 false
+	// [layer.weight] [2 3 4] 23
 }
 
 // The README's N-d matmul and einsum program.

@@ -178,5 +178,5 @@ func checkImports(t *testing.T, line int, f *ast.File) {
 var knownPackages = map[string]bool{
 	"fmt": true, "log": true, "os": true, "filepath": true, "mat": true,
 	"adapter": true, "npy": true, "blasbridge": true, "colmajor": true,
-	"rowmajor": true, "window": true, "blas64": true, "blas32": true,
+	"rowmajor": true, "window": true, "blas64": true, "blas32": true, "safetensors": true,
 }
