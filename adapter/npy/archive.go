@@ -181,8 +181,8 @@ func checkMember(zf *zip.File, size int64) (member, error) {
 
 // Names returns the names of the arrays in the archive, in archive order:
 // the names of its ".npy" members without that suffix, as np.load's
-// NpzFile.files lists them ("arr_0" for np.savez's positional arrays). It
-// is a fresh slice.
+// NpzFile.files lists them ("arr_0" for np.savez's positional arrays),
+// without the other members NpzFile.files also lists. It is a fresh slice.
 func (a *Archive) Names() []string { return append([]string(nil), a.names...) }
 
 // Open opens the array name (without ".npy") and checks its .npy header as
@@ -206,6 +206,7 @@ func (a *Archive) Names() []string { return append([]string(nil), a.names...) }
 // does. A view of a member that was not Copied must not be used after
 // Archive.Close, even if its File is still open: its memory is gone, and
 // reading it crashes the program. Copied data is Go memory and survives.
+// Copy what must outlive the archive (Convert, mat.DenseCopyOf).
 func (a *Archive) Open(name string) (*File, error) {
 	if a.closed {
 		return nil, ErrClosed
