@@ -51,7 +51,8 @@ const bwdChunks = 8
 // stride s upsamples s times.
 //
 // The per-tap GEMMs run whatever Algo says, except Direct (the loop nest,
-// the reference) and depthwise layers, which run a loop nest. Errors are
+// the reference) and depthwise layers, which run loop nests of their own
+// (the transposes of the Depthwise algorithm's). Errors are
 // those of Forward, for dx's, dy's and w's lengths and overlaps; on any
 // error nothing is written.
 func (p Conv2D) BackwardData(dx, dy, w []float64) error { return convBackward(p, false, dx, dy, w) }
@@ -103,10 +104,10 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 		}
 	}
 	be := blasbridge.Active()
-	// Depthwise layers have no GEMM worth the name; sizes beyond what the
-	// backend takes (CBLAS: 32-bit ints) go to the loops, as in Forward.
-	direct := p.Algo == Direct || g.cg == 1 && g.groups > 1 ||
-		be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
+	// Sizes beyond what the backend takes (CBLAS: 32-bit ints) go to the
+	// loops, as in Forward. Depthwise layers run loop nests of their own.
+	direct := p.Algo == Direct ||
+		!(g.cg == 1 && g.groups > 1) && be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
 	if filter {
 		if direct {
 			directBackwardFilter(&g, out, a, b)
@@ -125,20 +126,21 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 
 // bwdJob is one backward call in flight.
 type bwdJob[T convFloat] struct {
-	g        convGeom
-	gm       gemmer[T]
-	filter   bool
-	x, w, dy []T // x is dx for the data pass; w is dw's partials for the filter pass
-	wt       []T // NCHW data pass: filters tap-major [KH·KW][F×Cg]
-	partial  [][]T
-	chunk    int // images per chunk (filter)
-	ntasks   int
-	next     atomic.Int64
-	wg       sync.WaitGroup
+	g         convGeom
+	gm        gemmer[T]
+	filter    bool
+	x, w, dy  []T  // x is dx for the data pass; w is dw's partials for the filter pass
+	depthwise bool // Groups = C: loop nests, no GEMMs
+	wt        []T  // NCHW data pass: filters tap-major [KH·KW][F×Cg]
+	partial   [][]T
+	chunk     int // images per chunk (filter)
+	ntasks    int
+	next      atomic.Int64
+	wg        sync.WaitGroup
 }
 
 func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
-	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), filter: filter, dy: dy}
+	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), filter: filter, dy: dy, depthwise: g.cg == 1 && g.groups > 1}
 	if filter {
 		j.x = in
 		chunks := min(g.n, bwdChunks)
@@ -151,14 +153,14 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 	} else {
 		j.x, j.w = out, in
 		j.ntasks = g.n
-		if !g.nhwc {
+		if !g.nhwc && !j.depthwise {
 			j.wt = make([]T, g.wlen)
 			tapMajor(g, j.wt, in)
 		}
 	}
 	procs := runtime.GOMAXPROCS(0)
 	helpers := min(procs, j.ntasks) - 1
-	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
+	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded && !j.depthwise {
 		defer be.SingleThreaded()()
 	}
 	workpool.Offer(j, helpers, &j.wg)
@@ -216,12 +218,19 @@ func (j *bwdJob[T]) work() {
 		if t >= j.ntasks {
 			break
 		}
-		if !j.filter {
+		switch {
+		case !j.filter && j.depthwise:
+			j.depthwiseData(t)
+		case !j.filter:
 			j.data(ws, t)
-			continue
-		}
-		for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
-			j.weights(ws, n, j.partial[t])
+		default:
+			for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
+				if j.depthwise {
+					j.depthwiseWeights(n, j.partial[t])
+				} else {
+					j.weights(ws, n, j.partial[t])
+				}
+			}
 		}
 	}
 	convPoolsFor[T]().ws.Put(ws)

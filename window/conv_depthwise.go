@@ -140,3 +140,154 @@ func axpy[T convFloat](y []T, a T, x []T) {
 		y[i] += a * x[i]
 	}
 }
+
+// depthwiseData computes image n of dx for a depthwise layer: each output
+// gradient row scattered back through the taps, the transpose of
+// depthwiseNHWC/NCHW's loops.
+func (j *bwdJob[T]) depthwiseData(n int) {
+	g := &j.g
+	c, f, m := g.c, g.f, g.fg
+	if g.nhwc {
+		dx := j.x[n*g.h*g.w*c : (n+1)*g.h*g.w*c]
+		clear(dx)
+		dy := j.dy[n*g.oh*g.ow*f:]
+		for oh := range g.oh {
+			dyr := dy[oh*g.ow*f : (oh+1)*g.ow*f]
+			for kh := range g.kh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					continue
+				}
+				dxr := dx[ih*g.w*c : (ih+1)*g.w*c]
+				for kw := range g.kw {
+					wt := j.w[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
+					off := kw*g.dw - g.pw
+					lo, hi := dwCols(g.ow, g.sw, off, g.w)
+					for ow := lo; ow < hi; ow++ {
+						iw := ow*g.sw + off
+						xp := dxr[iw*c : (iw+1)*c]
+						yp := dyr[ow*f : (ow+1)*f]
+						if m == 1 {
+							mulAdd(xp, yp, wt)
+							continue
+						}
+						for ci := range xp {
+							var s T
+							for k := ci * m; k < (ci+1)*m; k++ {
+								s += yp[k] * wt[k]
+							}
+							xp[ci] += s
+						}
+					}
+				}
+			}
+		}
+		return
+	}
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	dx := j.x[n*c*hw : (n+1)*c*hw]
+	clear(dx)
+	dy := j.dy[n*f*ohw:]
+	for fi := range f {
+		xc := dx[fi/m*hw : (fi/m+1)*hw]
+		wf := j.w[fi*g.taps : (fi+1)*g.taps]
+		yf := dy[fi*ohw : (fi+1)*ohw]
+		for oh := range g.oh {
+			yr := yf[oh*g.ow : (oh+1)*g.ow]
+			for kh := range g.kh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					continue
+				}
+				xr := xc[ih*g.w : (ih+1)*g.w]
+				for kw := range g.kw {
+					off := kw*g.dw - g.pw
+					lo, hi := dwCols(g.ow, g.sw, off, g.w)
+					if lo >= hi {
+						continue
+					}
+					wv := wf[kh*g.kw+kw]
+					if g.sw == 1 {
+						axpy(xr[lo+off:hi+off], wv, yr[lo:hi])
+						continue
+					}
+					iw := lo*g.sw + off
+					for ow := lo; ow < hi; ow++ {
+						xr[iw] += wv * yr[ow]
+						iw += g.sw
+					}
+				}
+			}
+		}
+	}
+}
+
+// depthwiseWeights adds image n's weight gradient of a depthwise layer to
+// acc, laid out [KH·KW][F] in both formats (HWIO with Cg = 1, and the
+// tap-major order runBackward turns into OIHW).
+func (j *bwdJob[T]) depthwiseWeights(n int, acc []T) {
+	g := &j.g
+	c, f, m := g.c, g.f, g.fg
+	if g.nhwc {
+		x := j.x[n*g.h*g.w*c:]
+		dy := j.dy[n*g.oh*g.ow*f:]
+		for oh := range g.oh {
+			dyr := dy[oh*g.ow*f : (oh+1)*g.ow*f]
+			for kh := range g.kh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					continue
+				}
+				xr := x[ih*g.w*c : (ih+1)*g.w*c]
+				for kw := range g.kw {
+					at := acc[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
+					off := kw*g.dw - g.pw
+					lo, hi := dwCols(g.ow, g.sw, off, g.w)
+					for ow := lo; ow < hi; ow++ {
+						iw := ow*g.sw + off
+						xp := xr[iw*c : (iw+1)*c]
+						yp := dyr[ow*f : (ow+1)*f]
+						if m == 1 {
+							mulAdd(at, yp, xp)
+							continue
+						}
+						for ci, xv := range xp {
+							axpy(at[ci*m:(ci+1)*m], xv, yp[ci*m:(ci+1)*m])
+						}
+					}
+				}
+			}
+		}
+		return
+	}
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	x := j.x[n*c*hw:]
+	dy := j.dy[n*f*ohw:]
+	for fi := range f {
+		xc := x[fi/m*hw : (fi/m+1)*hw]
+		yf := dy[fi*ohw : (fi+1)*ohw]
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			off := kw*g.dw - g.pw
+			lo, hi := dwCols(g.ow, g.sw, off, g.w)
+			if lo >= hi {
+				continue
+			}
+			var s T
+			for oh := range g.oh {
+				ih := oh*g.sh + kh*g.dh - g.ph
+				if ih < 0 || ih >= g.h {
+					continue
+				}
+				xr := xc[ih*g.w : (ih+1)*g.w]
+				yr := yf[oh*g.ow : (oh+1)*g.ow]
+				iw := lo*g.sw + off
+				for ow := lo; ow < hi; ow++ {
+					s += yr[ow] * xr[iw]
+					iw += g.sw
+				}
+			}
+			acc[t*f+fi] += s
+		}
+	}
+}
