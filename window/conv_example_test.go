@@ -3,6 +3,7 @@ package window_test
 import (
 	"fmt"
 
+	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/window"
 )
 
@@ -101,4 +102,29 @@ func ExampleConv2D_depthwise() {
 	fmt.Printf("R centre %.3f, corner %.3f; G %v; B centre %v\n", y[3*4], y[0], y[3*4+1], y[3*4+2])
 	// Output:
 	// R centre 1.000, corner 0.444; G 2; B centre 6
+}
+
+// ForwardArray convolves a view where it lies: here the centre 3×3 crop
+// of a 5×5 image, channels last, read in place (its rows are 5 pixels
+// apart), and the output written into channel 1 of a 2-channel tensor.
+func ExampleForwardArray() {
+	img := make([]float64, 5*5) // one channel; pixel (h, w) = 10h + w
+	for h := range 5 {
+		for w := range 5 {
+			img[5*h+w] = float64(10*h + w)
+		}
+	}
+	x := adapter.Array[float64]{Data: img, Shape: []int{1, 3, 3, 1}, Strides: []int{25, 5, 1, 1}, Offset: 6}
+	out := make([]float64, 3*3*2)
+	dst := adapter.Array[float64]{Data: out, Shape: []int{1, 3, 3, 1}, Strides: []int{18, 6, 2, 1}, Offset: 1}
+	p := window.Conv2D{Format: window.NHWC, N: 1, C: 1, H: 3, W: 3, F: 1, KH: 1, KW: 1}
+	w := []float64{2} // 1×1: doubles each pixel
+	plan, err := window.ForwardArray(p, dst, x, w)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(out, plan.CopiedBytes)
+	// Output:
+	// [0 22 0 24 0 26 0 42 0 44 0 46 0 62 0 64 0 66] 0
 }

@@ -172,6 +172,10 @@ type ConvPlan struct {
 	ScratchBytes, FilterBytes int
 	// Prepared is true for a Prepared layer's plan.
 	Prepared bool
+	// CopiedBytes is what ForwardArray's calls packed, in all: views of x,
+	// dst or the filters that BLAS cannot read in place. Forward and
+	// Prepared layers copy nothing but their scratch.
+	CopiedBytes int
 }
 
 // String describes the plan in one line.
@@ -191,6 +195,9 @@ func (p ConvPlan) String() string {
 		fmt.Fprintf(&b, ", %d GEMM calls like %s", p.Calls, p.GEMM)
 	}
 	fmt.Fprintf(&b, ", scratch %d B per worker", p.ScratchBytes)
+	if p.CopiedBytes > 0 {
+		fmt.Fprintf(&b, ", copied %d B", p.CopiedBytes)
+	}
 	if p.FilterBytes > 0 {
 		if p.Prepared {
 			fmt.Fprintf(&b, ", filters prepared once: %d B", p.FilterBytes)
