@@ -86,6 +86,21 @@
 // change, and reading past a truncated end raises SIGBUS. Convert always
 // returns fresh memory.
 //
+// # Archives
+//
+// OpenArchive opens an .npz file (np.savez, np.savez_compressed) the way
+// Open opens a .npy file: the archive is mapped once, Names lists its
+// arrays, and Archive.Open returns each as a File. A stored member whose
+// data is aligned for its type is a window of the mapping, zero-copy, and
+// dies at Archive.Close as an Opened File's views do; other members (those
+// np.savez_compressed deflated, and NumPy's stored members, which it does
+// not align) are read into Go memory and Copied reports it. ArchiveWriter
+// writes archives NumPy reads, with stored members aligned to 64 bytes so
+// they map in place. Sizes, offsets and names in the zip directory are
+// checked before anything is allocated: a member claiming more than
+// deflate can expand to is an error (ErrArchive), as are repeated, non-UTF-8
+// and encrypted members.
+//
 // # Panics
 //
 // Nothing in this package panics on file contents. The header is parsed by
@@ -96,6 +111,7 @@
 // with overflow checks and checked against the file's real size before
 // anything is allocated or mapped, and the shape must account for exactly
 // the bytes after the header. Errors wrap ErrMagic, ErrVersion, ErrHeader,
-// ErrDtype, ErrTruncated, ErrSize, ErrOrder, ErrClosed or adapter's
+// ErrDtype, ErrTruncated, ErrSize, ErrOrder, ErrClosed, ErrArchive,
+// ErrNotFound or adapter's
 // ErrRank and ErrDims; test them with errors.Is.
 package npy
