@@ -68,12 +68,16 @@ func (j *convJob[T]) depthwiseNHWC(n, oh0, oh1 int) {
 	}
 }
 
-func (j *convJob[T]) depthwiseNCHW(n, oh0, oh1 int) {
+func (j *convJob[T]) depthwiseNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 	g := &j.g
 	m := g.fg
 	hw, ohw := g.h*g.w, g.oh*g.ow
 	x := j.x[n*g.c*hw:]
 	y := j.y[n*g.f*ohw:]
+	if g.sh == 1 && g.sw == 1 {
+		j.depthwiseChained(ws, x, y, oh0, oh1)
+		return
+	}
 	for f := range g.f {
 		xc := x[f/m*hw : (f/m+1)*hw]
 		wf := j.w[f*g.taps : (f+1)*g.taps]
@@ -105,6 +109,49 @@ func (j *convJob[T]) depthwiseNCHW(n, oh0, oh1 int) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// depthwiseChained is depthwiseNCHW with stride 1: per channel, the block's
+// padded input rows are copied once, and its output rows, chained at the
+// padded width Wp as kn2row's kChain does, are one vector that each tap
+// updates with one BLAS axpy of the shifted input — SIMD, and KH·KW calls
+// per channel and block instead of one loop per row and tap.
+func (j *convJob[T]) depthwiseChained(ws *convWorkspace[T], x, y []T, oh0, oh1 int) {
+	g := &j.g
+	m := g.fg
+	hw, ohw := g.h*g.w, g.oh*g.ow
+	r0, r1 := g.inputRows(oh0, oh1)
+	nr := oh1 - oh0
+	l := (nr-1)*g.wp + g.ow
+	in := growBuf(&ws.in, (r1-r0)*g.wp)
+	out := growBuf(&ws.out, l)
+	for f := range g.f {
+		if f%m == 0 {
+			// Channel f/m's padded rows [r0, r1).
+			xc := x[f/m*hw : (f/m+1)*hw]
+			for r := r0; r < r1; r++ {
+				row := in[(r-r0)*g.wp : (r-r0+1)*g.wp]
+				ih := r - g.ph
+				if ih < 0 || ih >= g.h {
+					clear(row)
+					continue
+				}
+				clear(row[:g.pw])
+				copy(row[g.pw:g.pw+g.w], xc[ih*g.w:(ih+1)*g.w])
+				clear(row[g.pw+g.w:])
+			}
+		}
+		wf := j.w[f*g.taps : (f+1)*g.taps]
+		clear(out)
+		for t, wv := range wf {
+			kh, kw := t/g.kw, t%g.kw
+			j.gm.axpy(l, wv, in[kh*g.dh*g.wp+kw*g.dw:], out)
+		}
+		yf := y[f*ohw:]
+		for i := range nr {
+			copy(yf[(oh0+i)*g.ow:(oh0+i+1)*g.ow], out[i*g.wp:])
 		}
 	}
 }

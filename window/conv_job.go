@@ -109,6 +109,16 @@ func (g *gemmer[T]) gemm(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb in
 	}
 }
 
+// axpy issues y += alpha·x over n unit-stride elements to the backend's
+// kernel for T (SIMD in Gonum's assembly and in OpenBLAS).
+func (g *gemmer[T]) axpy(n int, alpha T, x, y []T) {
+	if g.f64 != nil {
+		g.f64.Daxpy(n, float64(alpha), asFloat[float64](x), 1, asFloat[float64](y), 1)
+		return
+	}
+	g.f32.Saxpy(n, float32(alpha), asFloat[float32](x), 1, asFloat[float32](y), 1)
+}
+
 func (g *gemmer[T]) call(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if tA {
@@ -255,7 +265,7 @@ func (j *convJob[T]) work() {
 		case j.algo == Depthwise && j.g.nhwc:
 			j.depthwiseNHWC(n, oh0, oh1)
 		case j.algo == Depthwise:
-			j.depthwiseNCHW(n, oh0, oh1)
+			j.depthwiseNCHW(ws, n, oh0, oh1)
 		case j.algo == Im2Col && j.g.nhwc:
 			j.im2colNHWC(ws, n)
 		case j.algo == Im2Col:
