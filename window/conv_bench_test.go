@@ -10,17 +10,24 @@ import (
 	"github.com/strider-go/strider/blasbridge"
 )
 
-// convBenchLayers are ResNet-like layers; the tiny one also runs Direct.
+// convBenchLayers are the layers of bench/torch/conv_bench.py (ResNet,
+// MobileNet's depthwise layers, ResNet's 7×7 input layer) and a tiny one
+// that also runs Direct. The upsampler is timed only as BackwardData: a
+// 4× transposed convolution of 32 channels 56×56 into 32 channels 224×224
+// (8×8 kernel, stride 4, padding 2) is BackwardData of this Conv2D.
 var convBenchLayers = []struct {
-	name string
-	p    Conv2D
+	name      string
+	p         Conv2D
+	upsampler bool
 }{
-	{"56x64-3x3", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 64, KH: 3, KW: 3, PadH: 1, PadW: 1}},
-	{"14x256-3x3", Conv2D{N: 8, C: 256, H: 14, W: 14, F: 256, KH: 3, KW: 3, PadH: 1, PadW: 1}},
-	{"56x64-1x1-f256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}},
-	{"8x4-3x3", Conv2D{N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1}},
-	{"112x32-dw3x3", Conv2D{N: 8, C: 32, H: 112, W: 112, F: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 32}},
-	{"56x128-dw3x3", Conv2D{N: 8, C: 128, H: 56, W: 56, F: 128, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 128}},
+	{"56x64-3x3", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 64, KH: 3, KW: 3, PadH: 1, PadW: 1}, false},
+	{"14x256-3x3", Conv2D{N: 8, C: 256, H: 14, W: 14, F: 256, KH: 3, KW: 3, PadH: 1, PadW: 1}, false},
+	{"56x64-1x1-f256", Conv2D{N: 8, C: 64, H: 56, W: 56, F: 256, KH: 1, KW: 1}, false},
+	{"8x4-3x3", Conv2D{N: 2, C: 4, H: 8, W: 8, F: 4, KH: 3, KW: 3, PadH: 1, PadW: 1}, false},
+	{"112x32-dw3x3", Conv2D{N: 8, C: 32, H: 112, W: 112, F: 32, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 32}, false},
+	{"56x128-dw3x3", Conv2D{N: 8, C: 128, H: 56, W: 56, F: 128, KH: 3, KW: 3, PadH: 1, PadW: 1, Groups: 128}, false},
+	{"224x3-7x7s2", Conv2D{N: 8, C: 3, H: 224, W: 224, F: 64, KH: 7, KW: 7, StrideH: 2, StrideW: 2, PadH: 3, PadW: 3}, false},
+	{"up4x-56x32", Conv2D{N: 4, C: 32, H: 224, W: 224, F: 32, KH: 8, KW: 8, StrideH: 4, StrideW: 4, PadH: 2, PadW: 2}, true},
 }
 
 var convBenchAlgos = []struct {
@@ -42,6 +49,9 @@ func convWeights(p Conv2D) int { return p.F * p.C / max(p.Groups, 1) * p.KH * p.
 func BenchmarkConv2D(b *testing.B) {
 	impl := blasbridge.Active().Name
 	for _, layer := range convBenchLayers {
+		if layer.upsampler {
+			continue
+		}
 		for _, format := range []Format{NCHW, NHWC} {
 			for _, algo := range convBenchAlgos {
 				p := layer.p
@@ -127,7 +137,11 @@ func BenchmarkConv2DBackward(b *testing.B) {
 			w := randSlice(rnd, convWeights(p))
 			dy := randSlice(rnd, p.N*p.F*oh*ow)
 			x32, w32, dy32 := float32s(x), float32s(w), float32s(dy)
-			for _, pass := range []string{"forward", "data", "filter"} {
+			passes := []string{"forward", "data", "filter"}
+			if layer.upsampler {
+				passes = []string{"data"}
+			}
+			for _, pass := range passes {
 				run := func(b *testing.B, f func() error) {
 					b.ReportAllocs()
 					if err := f(); err != nil {

@@ -9,6 +9,13 @@ Layers (batch N=8, stride 1, dilation 1):
     layer=56x64-1x1-f256 H=W=56, C=64,  F=256, 1x1, pad 0  (ResNet-50 expand)
     layer=112x32-dw3x3   H=W=112, C=F=32,  3x3, pad 1, groups 32  (MobileNet depthwise)
     layer=56x128-dw3x3   H=W=56,  C=F=128, 3x3, pad 1, groups 128 (MobileNet depthwise)
+    layer=224x3-7x7s2    H=W=224, C=3, F=64, 7x7, stride 2, pad 3 (ResNet's input layer)
+
+and a 4x upsampler, timed as BenchmarkConv2DBackward/.../pass=data (strider
+computes a transposed convolution as Conv2D.BackwardData):
+
+    layer=up4x-56x32     conv_transpose2d of N=4, 32 channels 56x56 into 32
+                         channels 224x224, 8x8 kernel, stride 4, padding 2
 
 each in float64 and float32, and in torch's default NCHW memory format and
 channels_last (NHWC in memory; the weights are converted to channels_last
@@ -49,13 +56,20 @@ except ImportError:  # pragma: no cover - environment fallback
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     raise
 
-# (name, N, H, W, C, F, K, pad, groups)
+# (name, N, H, W, C, F, K, pad, groups, stride)
 LAYERS = [
-    ("56x64-3x3", 8, 56, 56, 64, 64, 3, 1, 1),
-    ("14x256-3x3", 8, 14, 14, 256, 256, 3, 1, 1),
-    ("56x64-1x1-f256", 8, 56, 56, 64, 256, 1, 0, 1),
-    ("112x32-dw3x3", 8, 112, 112, 32, 32, 3, 1, 32),
-    ("56x128-dw3x3", 8, 56, 56, 128, 128, 3, 1, 128),
+    ("56x64-3x3", 8, 56, 56, 64, 64, 3, 1, 1, 1),
+    ("14x256-3x3", 8, 14, 14, 256, 256, 3, 1, 1, 1),
+    ("56x64-1x1-f256", 8, 56, 56, 64, 256, 1, 0, 1, 1),
+    ("112x32-dw3x3", 8, 112, 112, 32, 32, 3, 1, 32, 1),
+    ("56x128-dw3x3", 8, 56, 56, 128, 128, 3, 1, 128, 1),
+    ("224x3-7x7s2", 8, 224, 224, 3, 64, 7, 3, 1, 2),
+]
+# Transposed convolutions: (name, N, H, W of the small input, C in, F out,
+# K, stride, pad); the Conv2D whose BackwardData this is maps F·(H·s)×(W·s)
+# back to C·H×W.
+UPSAMPLERS = [
+    ("up4x-56x32", 4, 56, 56, 32, 32, 8, 4, 2),
 ]
 FORMATS = [("NCHW", torch.contiguous_format), ("NHWC", torch.channels_last)]
 DTYPES = [("f64", torch.float64), ("f32", torch.float32)]
@@ -144,27 +158,41 @@ def main():
     torch.manual_seed(0)
     summary = []
     with torch.inference_mode():
-        for lname, n, h, w, c, f, k, pad, groups in LAYERS:
+        jobs = [(lname, n, h, w, c, f, k, pad, groups, stride, False) for lname, n, h, w, c, f, k, pad, groups, stride in LAYERS]
+        jobs += [(lname, n, h, w, c, f, k, pad, 1, stride, True) for lname, n, h, w, c, f, k, stride, pad in UPSAMPLERS]
+        for lname, n, h, w, c, f, k, pad, groups, stride, transposed in jobs:
             if want and lname not in want:
                 continue
             cg = c // groups
-            flops = 2.0 * n * f * h * w * cg * k * k  # stride 1, 'same' output
+            oh, ow = (h + 2 * pad - k) // stride + 1, (w + 2 * pad - k) // stride + 1
+            if transposed:
+                oh, ow = (h - 1) * stride - 2 * pad + k, (w - 1) * stride - 2 * pad + k
+            flops = 2.0 * n * f * oh * ow * cg * k * k
+            if transposed:  # every input element meets every k·k tap of f filters
+                flops = 2.0 * n * c * h * w * f * k * k
             x0 = torch.randn(n, c, h, w, dtype=torch.float64)
             w0 = torch.randn(f, cg, k, k, dtype=torch.float64) / math.sqrt(cg * k * k)
+            if transposed:  # ConvTranspose2d's weights: [in, out, k, k]
+                w0 = torch.randn(c, f, k, k, dtype=torch.float64) / math.sqrt(c * k * k)
             for dname, dtype in DTYPES:
                 for fname, mf in FORMATS:
                     x = x0.to(dtype).contiguous(memory_format=mf)
                     wt = w0.to(dtype).contiguous(memory_format=mf)
 
                     def call():
-                        return tnf.conv2d(x, wt, padding=pad, groups=groups)
+                        if transposed:
+                            return tnf.conv_transpose2d(x, wt, stride=stride, padding=pad)
+                        return tnf.conv2d(x, wt, stride=stride, padding=pad, groups=groups)
 
                     y = call()
-                    assert y.shape == (n, f, h, w), y.shape
+                    assert y.shape == (n, f, oh, ow), y.shape
                     out_cl = y.is_contiguous(memory_format=torch.channels_last) and not y.is_contiguous()
                     ops = [o for o in aten_ops(call) if o not in ("aten::conv2d", "aten::convolution",
                                                                    "aten::_convolution", "aten::empty")]
                     name = f"BenchmarkConv2D/layer={lname}/format={fname}/dtype={dname}/impl=torch-{threads}"
+                    if transposed:
+                        name = (f"BenchmarkConv2DBackward/layer={lname}/format={fname}/dtype={dname}/pass=data/"
+                                f"impl=torch-{threads}")
                     # Warm up (first calls allocate and pick kernels), then
                     # size each timing to take about --min-time.
                     t = min(time_calls(call, 1) for _ in range(3))
