@@ -160,7 +160,7 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	// V: NCHW [α²][C×nt], NHWC [α²][nt×C].
 	vb := growBuf(&ws.in, aa*c*nt)
 	mb := growBuf(&ws.out, aa*f*nt)
-	var d, tmp [36]T
+	var d [36]T
 	for k := range nt {
 		tile := t0 + k
 		n, r := tile/perImage, tile%perImage
@@ -182,7 +182,11 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 					d[i*a+jj] = x
 				}
 			}
-			winoSandwich(v.bt, a, a, d[:], tmp[:])
+			if m == 4 {
+				winoIn4(&d)
+			} else {
+				winoIn2(&d)
+			}
 			for p := range aa {
 				if g.nhwc {
 					vb[(p*nt+k)*c+ci] = d[p]
@@ -222,7 +226,11 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 					d[p] = mb[(p*f+fi)*nt+k]
 				}
 			}
-			winoSandwich(v.at, m, a, d[:], tmp[:])
+			if m == 4 {
+				winoOut4(&d)
+			} else {
+				winoOut2(&d)
+			}
 			for i := range min(m, g.oh-oh0) {
 				for jj := range min(m, g.ow-ow0) {
 					oh, ow := oh0+i, ow0+jj
@@ -237,33 +245,68 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	}
 }
 
-// winoSandwich sets d[:r·r] = L · D · Lᵀ, L r×k (row-major, float64), D the
-// k×k matrix in d; tmp is scratch of at least r·k.
-func winoSandwich[T convFloat](l []float64, r, k int, d, tmp []T) {
-	for i := range r {
-		li := l[i*k : (i+1)*k]
-		for jj := range k {
-			var s T
-			for q, lv := range li {
-				if lv != 0 {
-					s += T(lv) * d[q*k+jj]
-				}
-			}
-			tmp[i*k+jj] = s
-		}
+// The transforms, written out: Bᵀ·d·B and Aᵀ·m·A for the two variants,
+// columns first, then rows, in place (winoSandwich with the matrices of
+// wino2 and wino4 is the reference, TestWinogradTransforms).
+
+// winoIn4 sets d (6×6) = Bᵀ·d·B of F(4×4, 3×3).
+func winoIn4[T convFloat](d *[36]T) {
+	b := func(x0, x1, x2, x3, x4, x5 T) (T, T, T, T, T, T) {
+		return 4*x0 - 5*x2 + x4,
+			-4*x1 - 4*x2 + x3 + x4,
+			4*x1 - 4*x2 - x3 + x4,
+			-2*x1 - x2 + 2*x3 + x4,
+			2*x1 - x2 - 2*x3 + x4,
+			4*x1 - 5*x3 + x5
 	}
-	for i := range r {
-		for jj := range r {
-			lj := l[jj*k : (jj+1)*k]
-			var s T
-			for q, lv := range lj {
-				if lv != 0 {
-					s += tmp[i*k+q] * T(lv)
-				}
-			}
-			d[i*r+jj] = s
-		}
+	for j := range 6 {
+		d[j], d[6+j], d[12+j], d[18+j], d[24+j], d[30+j] = b(d[j], d[6+j], d[12+j], d[18+j], d[24+j], d[30+j])
 	}
+	for i := range 6 {
+		r := d[6*i : 6*i+6 : 6*i+6]
+		r[0], r[1], r[2], r[3], r[4], r[5] = b(r[0], r[1], r[2], r[3], r[4], r[5])
+	}
+}
+
+// winoIn2 sets d (4×4, the first 16 elements) = Bᵀ·d·B of F(2×2, 3×3).
+func winoIn2[T convFloat](d *[36]T) {
+	b := func(x0, x1, x2, x3 T) (T, T, T, T) { return x0 - x2, x1 + x2, x2 - x1, x1 - x3 }
+	for j := range 4 {
+		d[j], d[4+j], d[8+j], d[12+j] = b(d[j], d[4+j], d[8+j], d[12+j])
+	}
+	for i := range 4 {
+		r := d[4*i : 4*i+4 : 4*i+4]
+		r[0], r[1], r[2], r[3] = b(r[0], r[1], r[2], r[3])
+	}
+}
+
+// winoOut4 sets d's first 16 elements (4×4) = Aᵀ·d·A of F(4×4, 3×3), d 6×6.
+func winoOut4[T convFloat](d *[36]T) {
+	a := func(x0, x1, x2, x3, x4, x5 T) (T, T, T, T) {
+		return x0 + x1 + x2 + x3 + x4,
+			x1 - x2 + 2*x3 - 2*x4,
+			x1 + x2 + 4*x3 + 4*x4,
+			x1 - x2 + 8*x3 - 8*x4 + x5
+	}
+	var t [24]T // Aᵀ·d: 4×6
+	for j := range 6 {
+		t[j], t[6+j], t[12+j], t[18+j] = a(d[j], d[6+j], d[12+j], d[18+j], d[24+j], d[30+j])
+	}
+	for i := range 4 {
+		r := t[6*i : 6*i+6 : 6*i+6]
+		d[4*i], d[4*i+1], d[4*i+2], d[4*i+3] = a(r[0], r[1], r[2], r[3], r[4], r[5])
+	}
+}
+
+// winoOut2 sets d's first 4 elements (2×2) = Aᵀ·d·A of F(2×2, 3×3), d 4×4.
+func winoOut2[T convFloat](d *[36]T) {
+	a := func(x0, x1, x2, x3 T) (T, T) { return x0 + x1 + x2, x1 - x2 - x3 }
+	var t [8]T // Aᵀ·d: 2×4
+	for j := range 4 {
+		t[j], t[4+j] = a(d[j], d[4+j], d[8+j], d[12+j])
+	}
+	d[0], d[1] = a(t[0], t[1], t[2], t[3])
+	d[2], d[3] = a(t[4], t[5], t[6], t[7])
 }
 
 // batched issues count GEMMs C_p = A_p·B_p through blasbridge.GemmBatched

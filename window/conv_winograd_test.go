@@ -70,3 +70,62 @@ func TestWinogradError(t *testing.T) {
 		}
 	}
 }
+
+// winoSandwich sets d[:r·r] = L · D · Lᵀ, L r×k (row-major, float64), D the
+// k×k matrix in d; tmp is scratch of at least r·k.
+func winoSandwich[T convFloat](l []float64, r, k int, d, tmp []T) {
+	for i := range r {
+		li := l[i*k : (i+1)*k]
+		for jj := range k {
+			var s T
+			for q, lv := range li {
+				if lv != 0 {
+					s += T(lv) * d[q*k+jj]
+				}
+			}
+			tmp[i*k+jj] = s
+		}
+	}
+	for i := range r {
+		for jj := range r {
+			lj := l[jj*k : (jj+1)*k]
+			var s T
+			for q, lv := range lj {
+				if lv != 0 {
+					s += tmp[i*k+q] * T(lv)
+				}
+			}
+			d[i*r+jj] = s
+		}
+	}
+}
+
+// The written-out transforms equal the matrix products with wino2's and
+// wino4's Bᵀ and Aᵀ.
+func TestWinogradTransforms(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	for _, tc := range []struct {
+		v       *winoMat
+		in, out func(*[36]float64)
+	}{{&wino2, winoIn2[float64], winoOut2[float64]}, {&wino4, winoIn4[float64], winoOut4[float64]}} {
+		a, m := tc.v.alpha, tc.v.m
+		var d [36]float64
+		for i := range a * a {
+			d[i] = rnd.Float64()*2 - 1
+		}
+		want, tmp := d, make([]float64, 36)
+		winoSandwich(tc.v.bt, a, a, want[:], tmp)
+		got := d
+		tc.in(&got)
+		if k := closeTo(got[:a*a], want[:a*a], 1e-14); k >= 0 {
+			t.Errorf("F(%d): input transform element %d: %v, want %v", m, k, got[k], want[k])
+		}
+		want = d
+		winoSandwich(tc.v.at, m, a, want[:], tmp)
+		got = d
+		tc.out(&got)
+		if k := closeTo(got[:m*m], want[:m*m], 1e-14); k >= 0 {
+			t.Errorf("F(%d): output transform element %d: %v, want %v", m, k, got[k], want[k])
+		}
+	}
+}
