@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/strider-go/strider/internal/mapfile"
 )
 
 // Errors returned for .npz archives, in addition to the .npy errors of the
@@ -74,32 +75,12 @@ type member struct {
 // unmaps the archive, after which no view of a member it mapped may be
 // used (see Open).
 func OpenArchive(path string) (*Archive, error) {
-	fd, err := os.Open(path)
+	data, _, release, err := mapfile.Open(path)
+	if errors.Is(err, mapfile.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrArchive, err)
+	}
 	if err != nil {
 		return nil, err
-	}
-	defer fd.Close() // a mapping outlives its descriptor
-	st, err := fd.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := st.Size()
-	if size > int64(maxInt) {
-		return nil, fmt.Errorf("%s: %w: %d bytes do not fit in memory", path, ErrArchive, size)
-	}
-	var data []byte
-	release := func() error { return nil }
-	if size > 0 {
-		m, err := mapFile(fd, int(size))
-		if err == nil {
-			data, release = m, func() error { return unmap(m) }
-		} else {
-			// A file system that cannot map can still be read.
-			data = make([]byte, size)
-			if n, err := fd.ReadAt(data, 0); n < len(data) {
-				return nil, fmt.Errorf("%s: read %d of %d bytes: %w", path, n, size, err)
-			}
-		}
 	}
 	a, err := newArchive(data, release)
 	if err != nil {

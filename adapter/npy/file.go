@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/internal/mapfile"
 )
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
@@ -65,8 +66,8 @@ func Open(path string) (*File, error) {
 		return nil, err
 	}
 	f, err := newFile(fd, st.Size(), func(size int) ([]byte, func() error, error) {
-		m, err := mapFile(fd, size)
-		return m, func() error { return unmap(m) }, err
+		m, err := mapfile.Map(fd, size)
+		return m, func() error { return mapfile.Unmap(m) }, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -114,7 +115,7 @@ func newFile(r io.ReaderAt, size int64, mapFn func(size int) ([]byte, func() err
 	}
 
 	f.copied = true
-	f.data = alignedBytes(nbytes)
+	f.data = mapfile.AlignedBytes(nbytes)
 	if m, err := r.ReadAt(f.data, h.DataOffset); m < len(f.data) {
 		if err == nil || errors.Is(err, io.EOF) {
 			err = fmt.Errorf("%w: read %d of %d data bytes", ErrTruncated, m, len(f.data))
@@ -132,13 +133,6 @@ func newFile(r io.ReaderAt, size int64, mapFn func(size int) ([]byte, func() err
 		}
 	}
 	return f, nil
-}
-
-// alignedBytes returns n zero bytes of Go memory aligned to 8, the largest
-// alignment an element type needs.
-func alignedBytes(n int) []byte {
-	w := make([]uint64, (n+7)/8)
-	return unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), n)
 }
 
 // validBools reports whether every byte of b is a Go bool: 0 or 1.

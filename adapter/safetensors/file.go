@@ -2,20 +2,17 @@ package safetensors
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"sync"
 	"unsafe"
 
 	"github.com/strider-go/strider/adapter"
+	"github.com/strider-go/strider/internal/mapfile"
 )
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
-
-// maxInt is the largest int, as an int64, for comparing file sizes.
-const maxInt = int64(^uint(0) >> 1)
 
 // File is an open safetensors file. Its bytes are either the file itself,
 // memory-mapped copy-on-write (the zero-copy case), or, where mapping is not
@@ -43,56 +40,25 @@ type File struct {
 // Call Close when done; it unmaps the file, after which no view of it may
 // be used.
 func Open(path string) (*File, error) {
-	fd, err := os.Open(path)
+	// The file is mapped, or read at its real size where it cannot be
+	// mapped: never allocated by a size it claims.
+	data, mapped, release, err := mapfile.Open(path)
+	if errors.Is(err, mapfile.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w: %w", path, ErrSize, err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer fd.Close() // a mapping outlives its descriptor
-	st, err := fd.Stat()
-	if err != nil {
-		return nil, err
+	if len(data) < 8 {
+		release()
+		return nil, fmt.Errorf("%s: %w: %d bytes, no room for the 8-byte header size", path, ErrTruncated, len(data))
 	}
-	f, err := open(fd, st.Size())
+	f, err := newFile(data, mapped)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
-}
-
-// open maps the file fd of size bytes, or reads it where it cannot be
-// mapped, and parses it.
-func open(fd *os.File, size int64) (*File, error) {
-	if size < 8 {
-		return nil, fmt.Errorf("%w: %d bytes, no room for the 8-byte header size", ErrTruncated, size)
-	}
-	if size > maxInt {
-		return nil, fmt.Errorf("%w: %d bytes do not fit in memory", ErrSize, size)
-	}
-	var data []byte
-	mapped := false
-	if m, err := mapFile(fd, int(size)); err == nil {
-		data, mapped = m, true
-	} else {
-		// The allocation is the file's real size, never one it claims.
-		data = alignedBytes(int(size))
-		if _, err := fd.ReadAt(data, 0); err != nil && err != io.EOF {
-			return nil, err
-		}
-	}
-	f, err := newFile(data, mapped)
-	if err != nil && mapped {
-		unmap(data)
-	}
-	return f, err
-}
-
-// alignedBytes returns n zero bytes aligned for any element type.
-func alignedBytes(n int) []byte {
-	if n == 0 {
-		return nil
-	}
-	w := make([]uint64, (n+7)/8)
-	return unsafe.Slice((*byte)(unsafe.Pointer(&w[0])), n)
 }
 
 // newFile parses data, the whole file, and wraps it in a File.
@@ -260,7 +226,7 @@ func (f *File) Close() error {
 	d := f.data
 	f.data = nil
 	if f.mapped {
-		return unmap(d)
+		return mapfile.Unmap(d)
 	}
 	return nil
 }
