@@ -88,9 +88,7 @@ func TestForwardArrayFixtures(t *testing.T) {
 		{"reversed-rows", [4]int{0, 1, 2, 3}, [4]int{}, 2, [4]int{}},
 	}
 	for _, k := range fx.Conv2D {
-		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
-			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
-			Groups: k.Groups}
+		p := convOf(k)
 		tol := 0.0
 		if !k.Exact() {
 			tol = 1e-12 * (1 + maxAbs(k.Y))

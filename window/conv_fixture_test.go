@@ -18,6 +18,13 @@ func maxAbs(a []float64) float64 {
 	return m
 }
 
+// convOf is the Conv2D of fixture case k (NCHW, Auto).
+func convOf(k fixture.Conv2DCase) Conv2D {
+	return Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
+		StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
+		Groups: k.Groups}
+}
+
 // checkFixture compares got with PyTorch's want: exactly for dyadic values,
 // else within tol.
 func checkFixture[T convFloat](t *testing.T, what string, got []T, want []float64, tol float64) {
@@ -36,9 +43,7 @@ func TestConv2DFixtures(t *testing.T) {
 	fx, err := fixture.LoadConv()
 	require.NoError(t, err)
 	for _, k := range fx.Conv2D {
-		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
-			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
-			Groups: k.Groups}
+		p := convOf(k)
 		oh, ow := p.OutDims()
 		if oh != k.OH || ow != k.OW {
 			t.Errorf("%v: OutDims = %d×%d, torch %d×%d", k, oh, ow, k.OH, k.OW)
@@ -118,9 +123,7 @@ func TestConv2DBackwardFixtures(t *testing.T) {
 	fx, err := fixture.LoadConv()
 	require.NoError(t, err)
 	for _, k := range fx.Conv2D {
-		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
-			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
-			Groups: k.Groups}
+		p := convOf(k)
 		tol := func(want []float64, f32err float64, f32 bool) float64 {
 			switch {
 			case k.Exact():

@@ -23,9 +23,7 @@ func TestPreparedFixtures(t *testing.T) {
 	fx, err := fixture.LoadConv()
 	require.NoError(t, err)
 	for _, k := range fx.Conv2D {
-		p := Conv2D{N: k.N, C: k.C, H: k.H, W: k.W, F: k.F, KH: k.KH, KW: k.KW,
-			StrideH: k.StrideH, StrideW: k.StrideW, DilationH: k.DilationH, DilationW: k.DilationW, PadH: k.PadH, PadW: k.PadW,
-			Groups: k.Groups}
+		p := convOf(k)
 		for _, format := range []Format{NCHW, NHWC} {
 			x, w, y := k.X, k.Weights, k.Y
 			if format == NHWC {
