@@ -32,12 +32,16 @@ func dwCols(ow, sw, off, w int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-func (j *convJob[T]) depthwiseNHWC(n, oh0, oh1 int) {
+func (j *convJob[T]) depthwiseNHWC(ws *convWorkspace[T], n, oh0, oh1 int) {
 	g := &j.g
 	c, f := g.c, g.f
 	m := g.fg // channel multiplier
 	x := j.x[n*g.h*g.w*c:]
 	y := j.y[n*g.oh*g.ow*f:]
+	if g.sh == 1 && g.sw == 1 {
+		j.depthwiseNHWCChained(ws, x, y, oh0, oh1)
+		return
+	}
 	for oh := oh0; oh < oh1; oh++ {
 		yr := y[oh*g.ow*f : (oh+1)*g.ow*f]
 		clear(yr)
@@ -152,6 +156,65 @@ func (j *convJob[T]) depthwiseChained(ws *convWorkspace[T], x, y []T, oh0, oh1 i
 		yf := y[f*ohw:]
 		for i := range nr {
 			copy(yf[(oh0+i)*g.ow:(oh0+i+1)*g.ow], out[i*g.wp:])
+		}
+	}
+}
+
+// depthwiseNHWCChained is depthwiseNHWC with stride 1: the block's padded
+// input rows are transposed into channel planes (as NCHW holds them), each
+// output channel is computed as depthwiseChained does, with one BLAS axpy
+// per tap over the rows chained at the padded width, and the planes are
+// transposed back into the block's output rows. The two transposes cost
+// less than the per-pixel loop they replace, which cannot use SIMD.
+func (j *convJob[T]) depthwiseNHWCChained(ws *convWorkspace[T], x, y []T, oh0, oh1 int) {
+	g := &j.g
+	c, f, m := g.c, g.f, g.fg
+	r0, r1 := g.inputRows(oh0, oh1)
+	nr := oh1 - oh0
+	plane := (r1 - r0) * g.wp
+	l := (nr-1)*g.wp + g.ow
+	buf := growBuf(&ws.in, c*plane+f*l)
+	in, out := buf[:c*plane], buf[c*plane:]
+	for r := r0; r < r1; r++ {
+		ih := r - g.ph
+		base := (r - r0) * g.wp
+		if ih < 0 || ih >= g.h {
+			for ci := range c {
+				clear(in[ci*plane+base : ci*plane+base+g.wp])
+			}
+			continue
+		}
+		for ci := range c {
+			row := in[ci*plane+base : ci*plane+base+g.wp]
+			clear(row[:g.pw])
+			clear(row[g.pw+g.w:])
+		}
+		xr := x[ih*g.w*c : (ih+1)*g.w*c]
+		for iw := range g.w {
+			px := xr[iw*c : (iw+1)*c]
+			at := base + g.pw + iw
+			for ci, v := range px {
+				in[ci*plane+at] = v
+			}
+		}
+	}
+	for fi := range f {
+		o := out[fi*l : (fi+1)*l]
+		clear(o)
+		src := in[fi/m*plane:]
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			j.gm.axpy(l, j.w[t*f+fi], src[kh*g.dh*g.wp+kw*g.dw:], o)
+		}
+	}
+	for i := range nr {
+		yr := y[(oh0+i)*g.ow*f : (oh0+i+1)*g.ow*f]
+		for ow := range g.ow {
+			py := yr[ow*f : (ow+1)*f]
+			at := i*g.wp + ow
+			for fi := range py {
+				py[fi] = out[fi*l+at]
+			}
 		}
 	}
 }

@@ -263,7 +263,7 @@ func (j *convJob[T]) work() {
 		oh1 := min(oh0+j.rows, j.g.oh)
 		switch {
 		case j.algo == Depthwise && j.g.nhwc:
-			j.depthwiseNHWC(n, oh0, oh1)
+			j.depthwiseNHWC(ws, n, oh0, oh1)
 		case j.algo == Depthwise:
 			j.depthwiseNCHW(ws, n, oh0, oh1)
 		case j.algo == Im2Col && j.g.nhwc:
