@@ -56,6 +56,18 @@
 // Conv2D computes the cross-correlation that PyTorch and TensorFlow call
 // convolution, as a sum over the kernel's taps of one GEMM each over a shifted
 // strided view of the input (kn2row): no KH·KW-times-larger im2col buffer.
-// Im2Col (one large GEMM, best when channels are few) and Direct (a plain
-// loop, the reference) are the alternatives.
+// Im2Col (one large GEMM, best when channels are few), Winograd (F(2×2)
+// and F(4×4) minimal filtering of 3×3 kernels: transformed tiles, α² GEMMs
+// as one strided batch), Depthwise (a loop nest for Groups = C) and Direct
+// (a plain loop, the reference) are the alternatives; Auto picks one, and
+// Plan says which and why.
+//
+// Groups splits a layer into grouped or depthwise convolutions. BackwardData
+// (the gradient with respect to the input; a transposed convolution) and
+// BackwardFilter (with respect to the weights) are the same per-tap GEMMs
+// read the other way. Prepare re-packs or transforms the filters once and
+// gives the layer its own scratch, so its Forward allocates nothing.
+// ForwardArray takes the input and output as strided N-d arrays (crops,
+// channel subsets, the other format's storage) and reads them in place
+// where BLAS can. OIHWToHWIO and HWIOToOIHW convert filter layouts.
 package window
