@@ -296,6 +296,7 @@ func runBatched[T float](be *Backend, bp *BatchPlan, panel int, alpha T, a, b ba
 			bp.Workers = min(procs, j.nchunks)
 		}
 	}
+	j.tile = be.GoBLAS() && bp.Workers > 1
 	j.execute(bp.Workers - 1)
 	putJob(j)
 }
@@ -570,6 +571,11 @@ type batchJob[T float] struct {
 	out         int
 	colMajorC   bool // the scratch output holds Cᵀ
 	deferred    *[]T // outDeferred: item i at [i·m·n, (i+1)·m·n)
+	// tile cuts each call into calls of at most three 64×64 tiles of C:
+	// items shared among workers on Gonum's BLAS, which would otherwise
+	// start goroutines of its own per call (four tiles or more), nested in
+	// ours, allocating each time.
+	tile bool
 
 	count, chunk, nchunks int
 	next                  atomic.Int64
@@ -751,6 +757,33 @@ func (j *batchJob[T]) call(m, n int, av, bv, cv []T) {
 // gemm calls the backend's kernel for T. The slices are reinterpreted, not
 // converted: f64 is set only when T is float64, f32 only when T is float32.
 func (j *batchJob[T]) gemm(tA, tB blas.Transpose, m, n, k int, a []T, lda int, b []T, ldb int, c []T) {
+	const tile = 64 // Gonum's GEMM block; four blocks of C go parallel
+	if blocks := func(x int) int { return (x + tile - 1) / tile }; j.tile && blocks(m)*blocks(n) >= 4 {
+		// At most 3 tiles per call, the long side along n.
+		mc, nc := tile, 3*tile
+		if n <= tile {
+			mc, nc = 3*tile, n
+		}
+		for i := 0; i < m; i += mc {
+			ai := a[i*lda:] // rows i… of op(A) = A
+			if tA != blas.NoTrans {
+				ai = a[i:] // columns i… of the stored k×m
+			}
+			for jj := 0; jj < n; jj += nc {
+				bj := b[jj:] // columns jj… of op(B) = B
+				if tB != blas.NoTrans {
+					bj = b[jj*ldb:] // rows jj… of the stored n×k
+				}
+				j.call1(tA, tB, min(mc, m-i), min(nc, n-jj), k, ai, lda, bj, ldb, c[i*j.cld+jj:])
+			}
+		}
+		return
+	}
+	j.call1(tA, tB, m, n, k, a, lda, b, ldb, c)
+}
+
+// call1 is one call to the backend's kernel for T.
+func (j *batchJob[T]) call1(tA, tB blas.Transpose, m, n, k int, a []T, lda int, b []T, ldb int, c []T) {
 	if j.f64 != nil {
 		j.f64.Dgemm(tA, tB, m, n, k, float64(j.alpha), reinterpret[float64](a), lda, reinterpret[float64](b), ldb, float64(j.beta), reinterpret[float64](c), j.cld)
 		return

@@ -1003,3 +1003,58 @@ func FuzzGemmBatched(f *testing.F) {
 		}
 	})
 }
+
+// Items shared among workers on Gonum's BLAS are cut into calls of at most
+// three 64×64 tiles of C, so Gonum does not start goroutines of its own
+// inside ours: the steady state allocates nothing, and results are right.
+func TestBatchSharedGonumTiles(t *testing.T) {
+	if batchRace {
+		t.Skip("the race detector allocates")
+	}
+	old := SetBackend(Gonum)
+	defer SetBackend(old)
+	const count, m, n, k = 8, 96, 200, 48 // 2×4 tiles of C per item
+	rnd := rand.New(rand.NewPCG(4, 4))
+	a := adapter.Strided{Data: make([]float64, count*m*k), Layout: adapter.Layout{Rows: m, Cols: k, RowStride: k, ColStride: 1}}
+	b := adapter.Strided{Data: make([]float64, count*k*n), Layout: adapter.Layout{Rows: k, Cols: n, RowStride: 1, ColStride: k}} // column-major: the trans flag
+	c := adapter.Strided{Data: make([]float64, count*m*n), Layout: adapter.Layout{Rows: m, Cols: n, RowStride: n, ColStride: 1}}
+	for i := range a.Data {
+		a.Data[i] = rnd.Float64()
+	}
+	for i := range b.Data {
+		b.Data[i] = rnd.Float64()
+	}
+	bp, err := GemmBatched(1, a, m*k, b, k*n, 0, c, m*n, count)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOMAXPROCS(0) > 1 && bp.Workers < 2 {
+		t.Skipf("the batch is not shared (%v): nothing to cut", bp)
+	}
+	for it := range count {
+		for i := range m {
+			for j := range n {
+				want := 0.0
+				for l := range k {
+					want += a.Data[it*m*k+i*k+l] * b.Data[it*k*n+j*k+l]
+				}
+				if got := c.Data[it*m*n+i*n+j]; math.Abs(got-want) > 1e-12*float64(k) {
+					t.Fatalf("item %d (%d, %d): got %v, want %v", it, i, j, got, want)
+				}
+			}
+		}
+	}
+	// Counted by hand: testing.AllocsPerRun runs on one processor, where
+	// nothing is shared.
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 20 {
+		if _, err := GemmBatched(1, a, m*k, b, k*n, 0, c, m*n, count); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if allocs := after.Mallocs - before.Mallocs; allocs > 2 {
+		t.Errorf("%d allocations in 20 calls, want none (%v)", allocs, bp)
+	}
+}
