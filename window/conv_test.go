@@ -715,10 +715,10 @@ func TestConv2DAutoRule(t *testing.T) {
 		be     *blasbridge.Backend
 		want   Algorithm
 	}{
-		{"56x64-3x3", NCHW, &gonum, BatchedGEMM},
-		{"56x64-3x3", NHWC, &gonum, BatchedGEMM},
-		{"14x256-3x3", NCHW, &gonum, Im2Col},
-		{"14x256-3x3", NHWC, &gonum, BatchedGEMM},
+		{"56x64-3x3", NCHW, &gonum, Winograd},
+		{"56x64-3x3", NHWC, &gonum, Winograd},
+		{"14x256-3x3", NCHW, &gonum, Winograd},
+		{"14x256-3x3", NHWC, &gonum, Winograd},
 		{"56x64-1x1-f256", NCHW, &gonum, BatchedGEMM},
 		{"56x64-3x3", NCHW, &openblas, BatchedGEMM},
 		{"56x64-3x3", NHWC, &openblas, BatchedGEMM},
@@ -729,6 +729,8 @@ func TestConv2DAutoRule(t *testing.T) {
 		{"112x32-dw3x3", NHWC, &gonum, Depthwise},
 		{"56x128-dw3x3", NCHW, &openblas, Depthwise},
 		{"56x128-dw3x3", NHWC, &openblas, Depthwise},
+		{"224x3-7x7s2", NHWC, &gonum, Im2Col},
+		{"224x3-7x7s2", NCHW, &openblas, Im2Col},
 	} {
 		var p Conv2D
 		for _, l := range convBenchLayers {
@@ -748,4 +750,27 @@ func TestConv2DAutoRule(t *testing.T) {
 	require.NoError(t, err)
 	got, _ := g.auto(&gonum)
 	assert.Equal(t, Im2Col, got, "3 channels")
+}
+
+// Auto's Winograd is F(4×4) in float64 and F(2×2) in float32 whatever
+// WinogradTile says: it never picks the variant that loses digits in
+// float32 (TestWinogradError).
+func TestAutoWinogradTile(t *testing.T) {
+	gonum := blasbridge.Gonum
+	p := Conv2D{N: 1, C: 16, H: 8, W: 8, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1, WinogradTile: 4}
+	g, err := p.geometry()
+	require.NoError(t, err)
+	algo, _, err := resolve[float32](p, &g, &gonum)
+	require.NoError(t, err)
+	require.Equal(t, Winograd, algo)
+	assert.Equal(t, 2, g.wino.m, "float32")
+	g, _ = p.geometry()
+	_, _, err = resolve[float64](p, &g, &gonum)
+	require.NoError(t, err)
+	assert.Equal(t, 4, g.wino.m, "float64")
+	p.Algo = Winograd // asked for: the tile is honoured
+	g, _ = p.geometry()
+	_, _, err = resolve[float32](p, &g, &gonum)
+	require.NoError(t, err)
+	assert.Equal(t, 4, g.wino.m, "float32, asked for")
 }

@@ -18,7 +18,8 @@ import (
 //	M_ξν = U_ξν · V_ξν   (F×C · C×tiles; NHWC: tiles×C · C×F)
 //
 // α² independent GEMMs with the same shapes, a strided batch: one
-// blasbridge.GemmBatched call per group and block of tiles. The filters are
+// blasbridge.GemmBatched call per group and block of tiles (on Gonum's
+// BLAS, α² calls through the gemmer, cut so that Gonum does not thread them). The filters are
 // transformed once per call, each block's tiles into V, and M's
 // output transform writes y, clipped at the edges.
 //
@@ -201,12 +202,12 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	cg, fg := g.cg, g.fg
 	for gi := range g.groups {
 		if g.nhwc {
-			batched(j.be64, aa,
+			j.winoGemms(aa,
 				vb, adapter.Layout{Rows: nt, Cols: cg, RowStride: c, ColStride: 1, Offset: gi * cg}, nt*c,
 				j.wt, adapter.Layout{Rows: cg, Cols: fg, RowStride: f, ColStride: 1, Offset: gi * fg}, cg*f,
 				mb, adapter.Layout{Rows: nt, Cols: fg, RowStride: f, ColStride: 1, Offset: gi * fg}, nt*f)
 		} else {
-			batched(j.be64, aa,
+			j.winoGemms(aa,
 				j.wt, adapter.Layout{Rows: fg, Cols: cg, RowStride: cg, ColStride: 1, Offset: gi * fg * cg}, f*cg,
 				vb, adapter.Layout{Rows: cg, Cols: nt, RowStride: nt, ColStride: 1, Offset: gi * cg * nt}, c*nt,
 				mb, adapter.Layout{Rows: fg, Cols: nt, RowStride: nt, ColStride: 1, Offset: gi * fg * nt}, f*nt)
@@ -307,6 +308,22 @@ func winoOut2[T convFloat](d *[36]T) {
 	}
 	d[0], d[1] = a(t[0], t[1], t[2], t[3])
 	d[2], d[3] = a(t[4], t[5], t[6], t[7])
+}
+
+// winoGemms issues the count GEMMs C_p = A_p·B_p, item p of X at X's
+// (row-major) layout moved by p·strideX: one blasbridge.GemmBatched call,
+// except on Gonum's BLAS, where each item goes through the gemmer, which
+// cuts it into calls Gonum does not thread (the tasks are already spread
+// over the cores; Gonum's own goroutines would nest in them and allocate).
+func (j *convJob[T]) winoGemms(count int, a []T, la adapter.Layout, sa int, b []T, lb adapter.Layout, sb int, c []T, lc adapter.Layout, sc int) {
+	if !j.gm.tile {
+		batched(j.be64, count, a, la, sa, b, lb, sb, c, lc, sc)
+		return
+	}
+	for p := range count {
+		j.gm.gemm(false, false, la.Rows, lb.Cols, la.Cols,
+			a[la.Offset+p*sa:], la.RowStride, b[lb.Offset+p*sb:], lb.RowStride, 0, c[lc.Offset+p*sc:], lc.RowStride)
+	}
 }
 
 // batched issues count GEMMs C_p = A_p·B_p through blasbridge.GemmBatched
