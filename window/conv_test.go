@@ -729,7 +729,9 @@ func TestConv2DAutoRule(t *testing.T) {
 		{"112x32-dw3x3", NHWC, &gonum, Depthwise},
 		{"56x128-dw3x3", NCHW, &openblas, Depthwise},
 		{"56x128-dw3x3", NHWC, &openblas, Depthwise},
-		{"224x3-7x7s2", NHWC, &gonum, Im2Col},
+		{"224x3-7x7s2", NHWC, &gonum, BatchedGEMM},
+		{"224x3-7x7s2", NCHW, &gonum, Im2Col},
+		{"224x3-7x7s2", NHWC, &openblas, BatchedGEMM},
 		{"224x3-7x7s2", NCHW, &openblas, Im2Col},
 	} {
 		var p Conv2D
@@ -745,11 +747,21 @@ func TestConv2DAutoRule(t *testing.T) {
 		assert.Equal(t, tc.want, got, "%s %v on %s", tc.layer, tc.format, tc.be.Name)
 		assert.NotEmpty(t, why)
 	}
-	rgb := Conv2D{N: 1, C: 3, H: 32, W: 32, F: 8, KH: 3, KW: 3}
-	g, err := rgb.geometry()
-	require.NoError(t, err)
-	got, _ := g.auto(&gonum)
-	assert.Equal(t, Im2Col, got, "3 channels")
+	for _, tc := range []struct {
+		p    Conv2D
+		want Algorithm
+	}{
+		{Conv2D{N: 1, C: 3, H: 32, W: 32, F: 8, KH: 3, KW: 3}, Im2Col}, // a small patch matrix
+		{Conv2D{N: 1, C: 3, H: 512, W: 512, F: 16, KH: 5, KW: 5, PadH: 2, PadW: 2}, BatchedGEMM},
+		{Conv2D{Format: NHWC, N: 1, C: 3, H: 512, W: 512, F: 16, KH: 5, KW: 5, PadH: 2, PadW: 2}, BatchedGEMM},
+	} {
+		for _, be := range []*blasbridge.Backend{&gonum, &openblas} {
+			g, err := tc.p.geometry()
+			require.NoError(t, err)
+			got, _ := g.auto(be)
+			assert.Equal(t, tc.want, got, "%v on %s", tc.p, be.Name)
+		}
+	}
 }
 
 // Auto's Winograd is F(4×4) in float64 and F(2×2) in float32 whatever
