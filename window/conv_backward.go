@@ -28,10 +28,16 @@ import (
 // whose column stride has no BLAS view, gathers (filter) or scatters (data)
 // a tap at a time through an OH·OW scratch. No im2col matrix is built.
 //
-// Tasks are images; the weight gradient sums them, so each of at most
-// bwdChunks fixed chunks of images accumulates its own partial dW and the
-// partials are added in chunk order: the result does not depend on which
-// worker ran what, or on GOMAXPROCS.
+// BackwardData's tasks are images. BackwardFilter sums over images in a
+// fixed order, so the result does not depend on which worker ran what, or
+// on GOMAXPROCS, in one of two ways. Where dW is small against the input
+// (and for depthwise layers), each of at most bwdChunks fixed chunks of
+// images accumulates its own partial dW, image by image, each image's taps
+// while it is in cache, and the partials are added in chunk order. Where
+// dW is large (many channels on few pixels: partials would cost more
+// than the GEMMs), every image is padded once and the tasks are blocks of
+// dW — a tap, a group, a block of output channels — each summed over the
+// images in order, with no partials.
 
 // bwdChunks is the most partial weight gradients BackwardFilter keeps.
 const bwdChunks = 8
@@ -133,14 +139,30 @@ type bwdJob[T convFloat] struct {
 	depthwise bool // Groups = C: loop nests, no GEMMs
 	wt        []T  // NCHW data pass: filters tap-major [KH·KW][F×Cg]
 	partial   [][]T
-	chunk     int // images per chunk (filter)
-	ntasks    int
-	next      atomic.Int64
-	wg        sync.WaitGroup
+	chunk     int // images per chunk (depthwise filter)
+	// The GEMM filter pass: every image padded once (xAll, dyAll and their
+	// strides per image), then tasks over taps × groups × blocks of Fg.
+	xAll, dyAll      []T
+	xImg, dyImg, ldy int
+	fblocks          int
+	acc              []T  // NCHW: tap-major [KH·KW][F×Cg]; NHWC writes dw (HWIO) itself
+	phase            int  // 0: padding images, 1: the GEMMs
+	tapTasks         bool // the filter pass runs runFilter\'s two phases
+	ntasks           int
+	next             atomic.Int64
+	wg               sync.WaitGroup
 }
 
 func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
 	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), filter: filter, dy: dy, depthwise: g.cg == 1 && g.groups > 1}
+	procs := runtime.GOMAXPROCS(0)
+	if filter && !j.depthwise && bwdChunks*g.wlen > g.xlen/4 {
+		// dW is large against the input (many channels, few pixels): no
+		// partial sums of it, tasks over its taps instead.
+		j.x = in
+		runFilter(j, be, procs, out)
+		return
+	}
 	if filter {
 		j.x = in
 		chunks := min(g.n, bwdChunks)
@@ -158,7 +180,6 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 			tapMajor(g, j.wt, in)
 		}
 	}
-	procs := runtime.GOMAXPROCS(0)
 	helpers := min(procs, j.ntasks) - 1
 	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded && !j.depthwise {
 		defer be.SingleThreaded()()
@@ -169,26 +190,164 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 	if !filter {
 		return
 	}
-	// Sum the partials in chunk order, into the Format's weight layout:
-	// the NHWC accumulators are HWIO already; the NCHW ones are tap-major
-	// [KH·KW][F×Cg] and go to OIHW [F][Cg][KH·KW].
+	// Sum the partials in chunk order: they are tap-major [KH·KW][F×Cg],
+	// HWIO already, and go to OIHW [F][Cg][KH·KW] for NCHW.
 	acc := j.partial[0]
 	for _, p := range j.partial[1:] {
 		for i, v := range p {
 			acc[i] += v
 		}
 	}
+	fromTapMajor(g, out, acc)
+}
+
+// fromTapMajor writes the weight gradient acc, [KH·KW][F×Cg], to dw in the
+// Format's layout: as is for HWIO, transposed to OIHW [F][Cg][KH·KW].
+func fromTapMajor[T convFloat](g *convGeom, dw, acc []T) {
 	if g.nhwc {
-		copy(out, acc)
+		copy(dw, acc)
 		return
 	}
 	fc := g.f * g.cg
 	for f := range g.f {
 		for c := range g.cg {
-			dst := out[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
+			dst := dw[(f*g.cg+c)*g.taps : (f*g.cg+c+1)*g.taps]
 			for t := range dst {
 				dst[t] = acc[t*fc+f*g.cg+c]
 			}
+		}
+	}
+}
+
+// runFilter runs the GEMM filter pass in two phases: the images (and their
+// output gradients) are padded once, shared among the workers; then each
+// task computes one block of dW_tap, for one tap, group and block of
+// output channels, summing over every image in order. Each element of dW
+// is written by one task in a fixed order: the result does not depend on
+// the scheduling or on GOMAXPROCS, and no partial sums are kept.
+func runFilter[T convFloat](j *bwdJob[T], be *blasbridge.Backend, procs int, dw []T) {
+	g := &j.g
+	j.tapTasks = true
+	ohw := g.oh * g.ow
+	pad := g.ph > 0 || g.pw > 0
+	j.xAll, j.xImg = j.x, g.h*g.w*g.c
+	if pad {
+		j.xImg = g.plane
+		j.xAll = make([]T, g.n*g.plane)
+	}
+	j.dyAll, j.dyImg, j.ldy = j.dy, g.f*ohw, ohw
+	if g.sh == 1 && g.sw == 1 && g.wp != g.ow {
+		j.dyImg, j.ldy = g.f*g.oh*g.wp, g.oh*g.wp
+		j.dyAll = make([]T, g.n*j.dyImg)
+	}
+	if g.nhwc {
+		j.acc = dw
+	} else {
+		j.acc = make([]T, g.wlen)
+	}
+	// Phase 0: padding, a task per image.
+	if pad || len(j.dyAll) != len(j.dy) {
+		j.phase, j.ntasks = 0, g.n
+		j.next.Store(0)
+		workpool.Offer(j, min(procs, j.ntasks)-1, &j.wg)
+		j.work()
+		j.wg.Wait()
+	}
+	// Phase 1: the GEMMs.
+	j.fblocks = 1
+	if tg := g.taps * g.groups; tg < 2*procs {
+		j.fblocks = min(g.fg, (2*procs+tg-1)/tg)
+	}
+	j.phase, j.ntasks = 1, g.taps*g.groups*j.fblocks
+	j.next.Store(0)
+	helpers := min(procs, j.ntasks) - 1
+	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
+		defer be.SingleThreaded()()
+	}
+	workpool.Offer(j, helpers, &j.wg)
+	j.work()
+	j.wg.Wait()
+	if !g.nhwc {
+		fromTapMajor(g, dw, j.acc)
+	}
+}
+
+// pad fills image n of xAll and dyAll (phase 0).
+func (j *bwdJob[T]) pad(n int) {
+	g := &j.g
+	if g.ph > 0 || g.pw > 0 {
+		padImage(g, j.xAll[n*j.xImg:(n+1)*j.xImg], j.x, n)
+	}
+	if len(j.dyAll) != len(j.dy) {
+		padDY(g, j.dyAll[n*j.dyImg:(n+1)*j.dyImg], j.dy, n)
+	}
+}
+
+// filterTask computes one block of the weight gradient (phase 1): tap t,
+// group gi, output channels [f0, f0+nf) of the group, summed over the
+// images in order (the first overwrites).
+func (j *bwdJob[T]) filterTask(ws *convWorkspace[T], task int) {
+	g := &j.g
+	c, f, cg, fg := g.c, g.f, g.cg, g.fg
+	fb := (fg + j.fblocks - 1) / j.fblocks
+	t, rest := task/(g.groups*j.fblocks), task%(g.groups*j.fblocks)
+	gi, blk := rest/j.fblocks, rest%j.fblocks
+	f0 := blk * fb
+	nf := min(fb, fg-f0)
+	if nf <= 0 {
+		return
+	}
+	kh, kw := t/g.kw, t%g.kw
+	// The images in xAll: padded (Hp×Wp) or as given (H×W).
+	wp, plane := g.wp, g.hp*g.wp
+	if !(g.ph > 0 || g.pw > 0) {
+		wp, plane = g.w, g.h*g.w
+	}
+	ohw := g.oh * g.ow
+	fc := f * cg
+	ch := gi*fg + f0 // the block's first output channel
+	for n := range g.n {
+		x := j.xAll[n*j.xImg : (n+1)*j.xImg]
+		dy := j.dyAll[n*j.dyImg : (n+1)*j.dyImg]
+		beta := T(1)
+		if n == 0 {
+			beta = 0
+		}
+		switch {
+		case g.nhwc && g.sh == 1 && g.sw == 1:
+			// dW[Cg×nf] (+)= x_tapᵀ · dyPad over the chained rows.
+			l := (g.oh-1)*g.wp + g.ow
+			src := x[(kh*g.dh*wp+kw*g.dw)*c:]
+			j.gm.gemm(true, false, cg, nf, l, src[gi*cg:], c, dy[ch:], f, beta, j.acc[t*cg*f+ch:], f)
+		case g.nhwc:
+			for oh := range g.oh {
+				b := beta
+				if oh > 0 {
+					b = 1
+				}
+				src := x[((oh*g.sh+kh*g.dh)*wp+kw*g.dw)*c:]
+				j.gm.gemm(true, false, cg, nf, g.ow, src[gi*cg:], g.sw*c, dy[oh*g.ow*f+ch:], f, b, j.acc[t*cg*f+ch:], f)
+			}
+		case g.sh == 1 && g.sw == 1:
+			// dW[nf×Cg] (+)= dyPad[nf×L] · x_tapᵀ, x_tap Cg planes × L.
+			l := (g.oh-1)*g.wp + g.ow
+			src := x[kh*g.dh*wp+kw*g.dw:]
+			j.gm.gemm(false, true, nf, cg, l, dy[ch*j.ldy:], j.ldy, src[gi*cg*plane:], plane, beta, j.acc[t*fc+ch*cg:], cg)
+		default:
+			// NCHW with a stride: gather the tap's Cg × OH·OW view.
+			tmp := growBuf(&ws.out, cg*ohw)
+			for ci := range cg {
+				pl := x[(gi*cg+ci)*plane:]
+				dst := tmp[ci*ohw:]
+				for oh := range g.oh {
+					row := pl[(oh*g.sh+kh*g.dh)*wp+kw*g.dw:]
+					d := dst[oh*g.ow : (oh+1)*g.ow]
+					for ow := range d {
+						d[ow] = row[ow*g.sw]
+					}
+				}
+			}
+			j.gm.gemm(false, true, nf, cg, ohw, dy[ch*ohw:], ohw, tmp, ohw, beta, j.acc[t*fc+ch*cg:], cg)
 		}
 	}
 }
@@ -219,6 +378,10 @@ func (j *bwdJob[T]) work() {
 			break
 		}
 		switch {
+		case j.tapTasks && j.phase == 0:
+			j.pad(t)
+		case j.tapTasks:
+			j.filterTask(ws, t)
 		case !j.filter && j.depthwise:
 			j.depthwiseData(t)
 		case !j.filter:
