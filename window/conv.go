@@ -56,7 +56,9 @@ const (
 	// and α×α input tiles (α = m + 2) are transformed, the α² element-wise
 	// products summed over channels are α² independent GEMMs — one strided
 	// batched GEMM through blasbridge per group and block of tiles — and
-	// an output transform gives m×m outputs per tile. It runs 3×3 kernels
+	// an output transform gives m×m outputs per tile. The transforms are
+	// GEMMs too, with the Kronecker products Bᵀ⊗Bᵀ and Aᵀ⊗Aᵀ over a
+	// block's tiles and channels, so every step runs in the BLAS. It runs 3×3 kernels
 	// with stride 1 and dilation 1, any padding and group count; other
 	// layers are an error. Conv2D.WinogradTile picks m: 2 multiplies 2.25
 	// times less than the direct sum, 4 multiplies 4 times less.
@@ -64,9 +66,9 @@ const (
 	// Accuracy, measured against the float64 sum on random inputs in
 	// [−1, 1) with C = 64 (TestWinogradError pins these bounds), as the
 	// largest error of an output relative to its Σ|x|·|w|, the scale
-	// rounding works on: float64 F(2×2) within 2⁻⁵⁰ (measured 2⁻⁵¹·⁴) and
-	// F(4×4) within 2⁻⁴⁷ (2⁻⁴⁸·⁴); float32 F(2×2) within 2⁻²¹ (2⁻²³·⁵; the
-	// direct sum measured 2⁻²²·⁴) and F(4×4) within 2⁻¹⁸ (2⁻¹⁹·⁷): three bits
+	// rounding works on: float64 F(2×2) within 2⁻⁵⁰ (measured 2⁻⁵¹·²) and
+	// F(4×4) within 2⁻⁴⁷ (2⁻⁴⁸·⁰); float32 F(2×2) within 2⁻²¹ (2⁻²³·³; the
+	// direct sum measured 2⁻²²·⁴) and F(4×4) within 2⁻¹⁸ (2⁻¹⁹·⁵): three bits
 	// worse than the direct sum, which is why WinogradTile 0 means 4 in
 	// float64 but 2 in float32, and why Auto never picks F(4×4) in float32.
 	Winograd
@@ -362,20 +364,16 @@ func convForward[T convFloat](p Conv2D, dst, x, w []T) error {
 // type T, and why: Auto's choice, or the one asked for, or Direct where a
 // size exceeds what the backend takes. It sets g's Winograd variant.
 func resolve[T convFloat](p Conv2D, g *convGeom, be *blasbridge.Backend) (Algorithm, string, error) {
+	var zero T
+	f32 := unsafe.Sizeof(zero) == 4
 	algo, why := p.Algo, "asked for"
+	tile := g.winoTile // honoured when Winograd is asked for
 	if algo == Auto {
-		algo, why = g.auto(be)
+		algo, why, tile = g.auto(be, f32)
 	}
 	if algo == Winograd {
-		// WinogradTile is honoured when Winograd is asked for; Auto takes
-		// the default, so it never picks F(4×4) in float32.
-		tile := g.winoTile
-		if p.Algo == Auto {
-			tile = 0
-		}
-		var zero T
 		g.wino = &wino4
-		if tile == 2 || tile == 0 && unsafe.Sizeof(zero) == 4 {
+		if tile == 2 || tile == 0 && f32 {
 			g.wino = &wino2
 		}
 	}
@@ -390,13 +388,14 @@ func resolve[T convFloat](p Conv2D, g *convGeom, be *blasbridge.Backend) (Algori
 	return algo, why, nil
 }
 
-// auto picks the algorithm for g on backend be, and says why.
-func (g *convGeom) auto(be *blasbridge.Backend) (Algorithm, string) {
+// auto picks the algorithm for g on backend be, for float32 data or
+// float64, and says why; for Winograd it picks the tile too.
+func (g *convGeom) auto(be *blasbridge.Backend, f32 bool) (Algorithm, string, int) {
 	if g.cg == 1 && g.groups > 1 {
-		return Depthwise, "depthwise: a GEMM per group would have one row or column"
+		return Depthwise, "depthwise: a GEMM per group would have one row or column", 0
 	}
 	if g.col < 0 {
-		return BatchedGEMM, "the im2col matrix's size overflows int"
+		return BatchedGEMM, "the im2col matrix's size overflows int", 0
 	}
 	// Few channels: a GEMM per tap has K = C < 4. With a column stride in
 	// NCHW, whose per-tap views must be decimated copies, one GEMM per image
@@ -408,17 +407,29 @@ func (g *convGeom) auto(be *blasbridge.Backend) (Algorithm, string) {
 	// 16 (OpenBLAS) and 17 against 43–50 (Gonum) in NCHW, 7–8 against 48–52
 	// and 37 against 107–109 in NHWC).
 	if g.c < 4 && g.taps > 1 && !g.nhwc && g.sw > 1 {
-		return Im2Col, "NCHW with a column stride and fewer than 4 channels: one GEMM per image beats decimated per-tap copies"
+		return Im2Col, "NCHW with a column stride and fewer than 4 channels: one GEMM per image beats decimated per-tap copies", 0
 	}
-	// On Gonum's BLAS, Winograd's 2.25–4 times fewer multiplications win
-	// on every benchmarked 3×3 layer (BenchmarkConv2D, 8×64×56×56 and
-	// 8×256×14×14, both formats, 3 interleaved runs): F(4×4) in float64 at
-	// 0.41–0.64× of BatchedGEMM, F(2×2) in float32 at 0.60–0.81×, and
-	// 0.59–0.83× of Im2Col. On OpenBLAS the GEMMs are 5–10 times faster
-	// and Winograd's transforms, plain Go, dominate: it ran 1.1–3.8× slower
-	// than the best GEMM algorithm, so Auto keeps to those there.
-	if be.GoBLAS() && g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.cg >= 16 && g.fg >= 16 {
-		return Winograd, "Gonum's BLAS, a 3×3 stride-1 kernel and at least 16 channels a group: Winograd's fewer multiplications win"
+	// Winograd (BenchmarkConv2D, 8×64×56×56 and 8×256×14×14, both formats,
+	// 3 interleaved runs, against the faster of BatchedGEMM and Im2Col):
+	//   - Gonum's BLAS: it wins everywhere. F(2×2) at 0.52–0.80×, F(4×4) at
+	//     0.36–0.49× on 56×56 but 0.64–0.99× on 14×14, where its 4×4 tiles
+	//     waste more of the edge: F(4×4) for float64 images of at least
+	//     28×28 outputs, F(2×2) otherwise (and always in float32, where
+	//     F(4×4) loses digits).
+	//   - OpenBLAS, whose GEMMs are 5–10 times faster: only in float64 on
+	//     pixel-rich layers, F(4×4) at 0.60–0.80× on 56×56×64; on 14×14×256
+	//     it ran 1.2–2× slower, and float32's F(2×2) gained at most 8%.
+	winoOK := g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.cg >= 16 && g.fg >= 16
+	big := g.oh*g.ow >= 28*28
+	switch {
+	case winoOK && be.GoBLAS():
+		tile := 2
+		if !f32 && big {
+			tile = 4
+		}
+		return Winograd, "Gonum's BLAS, a 3×3 stride-1 kernel and at least 16 channels a group: Winograd's fewer multiplications win", tile
+	case winoOK && !f32 && g.oh*g.ow >= 16*g.cg:
+		return Winograd, "float64 on a 3×3 stride-1 layer with many pixels per channel: F(4×4)'s four times fewer multiplications win", 4
 	}
 	// One GEMM per image beats per-tap GEMMs when the patch matrix is small
 	// (8×256×14×14, 3×3), whose tap GEMMs are F×(a few output rows)×C; kn2row
@@ -429,7 +440,7 @@ func (g *convGeom) auto(be *blasbridge.Backend) (Algorithm, string) {
 	smallPatch := g.taps > 1 && g.col <= 1<<19
 	if smallPatch && (be.SingleThreaded != nil || !g.nhwc) {
 		// A constant reason: Forward allocates nothing.
-		return Im2Col, "the patch matrix is small (at most 2¹⁹ elements): one GEMM per image beats a GEMM per tap"
+		return Im2Col, "the patch matrix is small (at most 2¹⁹ elements): one GEMM per image beats a GEMM per tap", 0
 	}
-	return BatchedGEMM, "a GEMM per tap over strided views, no im2col matrix"
+	return BatchedGEMM, "a GEMM per tap over strided views, no im2col matrix", 0
 }

@@ -161,7 +161,8 @@ type ConvPlan struct {
 	// the caller included.
 	Tasks, Workers int
 	// Calls is the BLAS calls issued per Forward, before Gonum's BLAS is
-	// cut into serial blocks; Winograd's are batched, of Batch GEMMs each.
+	// cut into serial blocks. Winograd's are, per task, two transform
+	// GEMMs and a batched call of Batch GEMMs per group.
 	Calls, Batch int
 	// GEMM is the shape of a typical call, "m×k·k×n", or "" when none.
 	GEMM string
@@ -255,14 +256,17 @@ func planOf[T convFloat](g *convGeom, algo Algorithm, why string, be *blasbridge
 		j.planWinograd()
 		a := g.wino.alpha
 		pl.Tasks = j.ntasks
-		pl.Calls, pl.Batch = j.ntasks*g.groups, a*a
+		// Per task: the input and output transforms, one GEMM each, and a
+		// batched call of α² GEMMs per group.
+		pl.Calls, pl.Batch = j.ntasks*(g.groups+2), a*a
 		pl.WinogradTile = g.wino.m
 		if g.nhwc {
 			pl.GEMM = shape(j.rows, g.cg, g.fg)
 		} else {
 			pl.GEMM = shape(g.fg, g.cg, j.rows)
 		}
-		pl.ScratchBytes = size * a * a * (g.c + g.f) * j.rows
+		m := g.wino.m
+		pl.ScratchBytes = size * (max(2*a*a*g.c, m*m*g.f) + a*a*g.f) * j.rows
 		pl.FilterBytes = size * a * a * g.f * g.cg
 	default:
 		j.planKn2row(procs)

@@ -712,27 +712,32 @@ func TestConv2DAutoRule(t *testing.T) {
 	for _, tc := range []struct {
 		layer  string
 		format Format
+		f32    bool
 		be     *blasbridge.Backend
 		want   Algorithm
+		tile   int // Winograd's
 	}{
-		{"56x64-3x3", NCHW, &gonum, Winograd},
-		{"56x64-3x3", NHWC, &gonum, Winograd},
-		{"14x256-3x3", NCHW, &gonum, Winograd},
-		{"14x256-3x3", NHWC, &gonum, Winograd},
-		{"56x64-1x1-f256", NCHW, &gonum, BatchedGEMM},
-		{"56x64-3x3", NCHW, &openblas, BatchedGEMM},
-		{"56x64-3x3", NHWC, &openblas, BatchedGEMM},
-		{"14x256-3x3", NCHW, &openblas, Im2Col},
-		{"14x256-3x3", NHWC, &openblas, Im2Col},
-		{"56x64-1x1-f256", NHWC, &openblas, BatchedGEMM},
-		{"112x32-dw3x3", NCHW, &gonum, Depthwise},
-		{"112x32-dw3x3", NHWC, &gonum, Depthwise},
-		{"56x128-dw3x3", NCHW, &openblas, Depthwise},
-		{"56x128-dw3x3", NHWC, &openblas, Depthwise},
-		{"224x3-7x7s2", NHWC, &gonum, BatchedGEMM},
-		{"224x3-7x7s2", NCHW, &gonum, Im2Col},
-		{"224x3-7x7s2", NHWC, &openblas, BatchedGEMM},
-		{"224x3-7x7s2", NCHW, &openblas, Im2Col},
+		{"56x64-3x3", NCHW, false, &gonum, Winograd, 4},
+		{"56x64-3x3", NHWC, false, &gonum, Winograd, 4},
+		{"56x64-3x3", NHWC, true, &gonum, Winograd, 2},
+		{"14x256-3x3", NCHW, false, &gonum, Winograd, 2},
+		{"14x256-3x3", NHWC, true, &gonum, Winograd, 2},
+		{"56x64-1x1-f256", NCHW, false, &gonum, BatchedGEMM, 0},
+		{"56x64-3x3", NCHW, false, &openblas, Winograd, 4},
+		{"56x64-3x3", NHWC, false, &openblas, Winograd, 4},
+		{"56x64-3x3", NCHW, true, &openblas, BatchedGEMM, 0},
+		{"56x64-3x3", NHWC, true, &openblas, BatchedGEMM, 0},
+		{"14x256-3x3", NCHW, false, &openblas, Im2Col, 0},
+		{"14x256-3x3", NHWC, true, &openblas, Im2Col, 0},
+		{"56x64-1x1-f256", NHWC, false, &openblas, BatchedGEMM, 0},
+		{"112x32-dw3x3", NCHW, false, &gonum, Depthwise, 0},
+		{"112x32-dw3x3", NHWC, true, &gonum, Depthwise, 0},
+		{"56x128-dw3x3", NCHW, true, &openblas, Depthwise, 0},
+		{"56x128-dw3x3", NHWC, false, &openblas, Depthwise, 0},
+		{"224x3-7x7s2", NHWC, false, &gonum, BatchedGEMM, 0},
+		{"224x3-7x7s2", NCHW, false, &gonum, Im2Col, 0},
+		{"224x3-7x7s2", NHWC, true, &openblas, BatchedGEMM, 0},
+		{"224x3-7x7s2", NCHW, true, &openblas, Im2Col, 0},
 	} {
 		var p Conv2D
 		for _, l := range convBenchLayers {
@@ -743,8 +748,9 @@ func TestConv2DAutoRule(t *testing.T) {
 		p.Format = tc.format
 		g, err := p.geometry()
 		require.NoError(t, err)
-		got, why := g.auto(tc.be)
-		assert.Equal(t, tc.want, got, "%s %v on %s", tc.layer, tc.format, tc.be.Name)
+		got, why, tile := g.auto(tc.be, tc.f32)
+		assert.Equal(t, tc.want, got, "%s %v float32 %v on %s", tc.layer, tc.format, tc.f32, tc.be.Name)
+		assert.Equal(t, tc.tile, tile, "%s %v float32 %v on %s: Winograd's tile", tc.layer, tc.format, tc.f32, tc.be.Name)
 		assert.NotEmpty(t, why)
 	}
 	for _, tc := range []struct {
@@ -758,18 +764,18 @@ func TestConv2DAutoRule(t *testing.T) {
 		for _, be := range []*blasbridge.Backend{&gonum, &openblas} {
 			g, err := tc.p.geometry()
 			require.NoError(t, err)
-			got, _ := g.auto(be)
+			got, _, _ := g.auto(be, true)
 			assert.Equal(t, tc.want, got, "%v on %s", tc.p, be.Name)
 		}
 	}
 }
 
-// Auto's Winograd is F(4×4) in float64 and F(2×2) in float32 whatever
-// WinogradTile says: it never picks the variant that loses digits in
-// float32 (TestWinogradError).
+// Auto's Winograd is F(4×4) in float64 (on images of 28×28 outputs or
+// more) and F(2×2) in float32 whatever WinogradTile says: it never picks
+// the variant that loses digits in float32 (TestWinogradError).
 func TestAutoWinogradTile(t *testing.T) {
 	gonum := blasbridge.Gonum
-	p := Conv2D{N: 1, C: 16, H: 8, W: 8, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1, WinogradTile: 4}
+	p := Conv2D{N: 1, C: 16, H: 28, W: 28, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1, WinogradTile: 2}
 	g, err := p.geometry()
 	require.NoError(t, err)
 	algo, _, err := resolve[float32](p, &g, &gonum)
@@ -780,7 +786,7 @@ func TestAutoWinogradTile(t *testing.T) {
 	_, _, err = resolve[float64](p, &g, &gonum)
 	require.NoError(t, err)
 	assert.Equal(t, 4, g.wino.m, "float64")
-	p.Algo = Winograd // asked for: the tile is honoured
+	p.Algo, p.WinogradTile = Winograd, 4 // asked for: the tile is honoured
 	g, _ = p.geometry()
 	_, _, err = resolve[float32](p, &g, &gonum)
 	require.NoError(t, err)

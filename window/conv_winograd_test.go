@@ -100,32 +100,36 @@ func winoSandwich[T convFloat](l []float64, r, k int, d, tmp []T) {
 	}
 }
 
-// The written-out transforms equal the matrix products with wino2's and
-// wino4's Bᵀ and Aᵀ.
+// The Kronecker forms Forward uses equal the matrix products with wino2's
+// and wino4's Bᵀ and Aᵀ applied on both sides, in float64 and float32.
 func TestWinogradTransforms(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(9, 9))
-	for _, tc := range []struct {
-		v       *winoMat
-		in, out func(*[36]float64)
-	}{{&wino2, winoIn2[float64], winoOut2[float64]}, {&wino4, winoIn4[float64], winoOut4[float64]}} {
-		a, m := tc.v.alpha, tc.v.m
-		var d [36]float64
+	for _, v := range []*winoMat{&wino2, &wino4} {
+		a, m := v.alpha, v.m
+		d := make([]float64, 36)
 		for i := range a * a {
 			d[i] = rnd.Float64()*2 - 1
 		}
-		want, tmp := d, make([]float64, 36)
-		winoSandwich(tc.v.bt, a, a, want[:], tmp)
-		got := d
-		tc.in(&got)
-		if k := closeTo(got[:a*a], want[:a*a], 1e-14); k >= 0 {
-			t.Errorf("F(%d): input transform element %d: %v, want %v", m, k, got[k], want[k])
-		}
-		want = d
-		winoSandwich(tc.v.at, m, a, want[:], tmp)
-		got = d
-		tc.out(&got)
-		if k := closeTo(got[:m*m], want[:m*m], 1e-14); k >= 0 {
-			t.Errorf("F(%d): output transform element %d: %v, want %v", m, k, got[k], want[k])
+		tmp := make([]float64, 36)
+		for _, tc := range []struct {
+			name string
+			l    []float64
+			r    int
+			k64  []float64
+			k32  []float32
+		}{{"input", v.bt, a, v.tin64, v.tin32}, {"output", v.at, m, v.tout64, v.tout32}} {
+			want := append([]float64(nil), d...)
+			winoSandwich(tc.l, tc.r, a, want, tmp)
+			for p := range tc.r * tc.r {
+				got, got32 := 0.0, float32(0)
+				for q := range a * a {
+					got += tc.k64[p*a*a+q] * d[q]
+					got32 += tc.k32[p*a*a+q] * float32(d[q])
+				}
+				if math.Abs(got-want[p]) > 1e-13 || math.Abs(float64(got32)-want[p]) > 1e-4 {
+					t.Errorf("F(%d) %s transform, element %d: %v (float32 %v), want %v", m, tc.name, p, got, got32, want[p])
+				}
+			}
 		}
 	}
 }
