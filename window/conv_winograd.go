@@ -202,19 +202,31 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 		}
 	} else {
 		// Row q·C + ci of D runs over the tiles: written in order, read
-		// from channel ci's plane m pixels apart.
+		// from channel ci's plane m pixels apart. Tiles wholly inside the
+		// image (most) skip the bounds checks.
 		hw := g.h * g.w
+		var base [256]int
+		var inside [256]bool
+		for k := range nt {
+			base[k] = tn[k]*c*hw + th[k]*g.w + tw[k]
+			inside[k] = th[k] >= 0 && th[k]+a <= g.h && tw[k] >= 0 && tw[k]+a <= g.w
+		}
 		for ci := range c {
 			for i := range a {
 				for jj := range a {
 					dst := d[((i*a+jj)*c+ci)*nt : ((i*a+jj)*c+ci+1)*nt]
+					off := ci*hw + i*g.w + jj
 					for k := range dst {
+						if inside[k] {
+							dst[k] = j.x[base[k]+off]
+							continue
+						}
 						ih, iw := th[k]+i, tw[k]+jj
 						if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
 							dst[k] = 0
 							continue
 						}
-						dst[k] = j.x[(tn[k]*c+ci)*hw+ih*g.w+iw]
+						dst[k] = j.x[base[k]+off]
 					}
 				}
 			}
@@ -242,18 +254,30 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	// The output transform: one GEMM, then Y's m×m blocks to y, clipped.
 	yt := growBuf(&ws.in, max(2*aa*c*nt, mm*f*nt))[:mm*f*nt]
 	j.gm.gemm(false, false, mm, f*nt, aa, tout, aa, mb, f*nt, 0, yt, f*nt)
-	for k := range nt {
-		n, oh0, ow0 := tn[k], th[k]+g.ph, tw[k]+g.pw
-		for i := range min(m, g.oh-oh0) {
-			for jj := range min(m, g.ow-ow0) {
-				oh, ow := oh0+i, ow0+jj
-				q := i*m + jj
-				if g.nhwc {
-					copy(j.y[((n*g.oh+oh)*g.ow+ow)*f:((n*g.oh+oh)*g.ow+ow+1)*f], yt[(q*nt+k)*f:])
-					continue
+	if g.nhwc {
+		for k := range nt {
+			n, oh0, ow0 := tn[k], th[k]+g.ph, tw[k]+g.pw
+			for i := range min(m, g.oh-oh0) {
+				for jj := range min(m, g.ow-ow0) {
+					oh, ow := oh0+i, ow0+jj
+					copy(j.y[((n*g.oh+oh)*g.ow+ow)*f:((n*g.oh+oh)*g.ow+ow+1)*f], yt[((i*m+jj)*nt+k)*f:])
 				}
-				for fi := range f {
-					j.y[((n*f+fi)*g.oh+oh)*g.ow+ow] = yt[(q*f+fi)*nt+k]
+			}
+		}
+		return
+	}
+	// NCHW: row q·F + fi of Y runs over the tiles, written m pixels apart
+	// into plane fi.
+	ohw := g.oh * g.ow
+	for fi := range f {
+		for i := range m {
+			for jj := range m {
+				src := yt[((i*m+jj)*f+fi)*nt : ((i*m+jj)*f+fi+1)*nt]
+				for k, v := range src {
+					oh, ow := th[k]+g.ph+i, tw[k]+g.pw+jj
+					if oh < g.oh && ow < g.ow {
+						j.y[(tn[k]*f+fi)*ohw+oh*g.ow+ow] = v
+					}
 				}
 			}
 		}
