@@ -45,28 +45,38 @@ func (j *convJob[T]) depthwiseNHWC(ws *convWorkspace[T], n, oh0, oh1 int) {
 	for oh := oh0; oh < oh1; oh++ {
 		yr := y[oh*g.ow*f : (oh+1)*g.ow*f]
 		clear(yr)
-		for kh := range g.kh {
-			ih := oh*g.sh + kh*g.dh - g.ph
-			if ih < 0 || ih >= g.h {
-				continue
-			}
+		g.rowTaps(oh, func(t, ih, off, lo, hi int) {
 			xr := x[ih*g.w*c : (ih+1)*g.w*c]
-			for kw := range g.kw {
-				wt := j.w[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
-				off := kw*g.dw - g.pw
-				lo, hi := dwCols(g.ow, g.sw, off, g.w)
-				for ow := lo; ow < hi; ow++ {
-					iw := ow*g.sw + off
-					yp := yr[ow*f : (ow+1)*f]
-					xp := xr[iw*c : (iw+1)*c]
-					if m == 1 {
-						mulAdd(yp, xp, wt)
-						continue
-					}
-					for ci, xv := range xp {
-						axpy(yp[ci*m:(ci+1)*m], xv, wt[ci*m:(ci+1)*m])
-					}
+			wt := j.w[t*f : (t+1)*f]
+			for ow := lo; ow < hi; ow++ {
+				iw := ow*g.sw + off
+				yp := yr[ow*f : (ow+1)*f]
+				xp := xr[iw*c : (iw+1)*c]
+				if m == 1 {
+					mulAdd(yp, xp, wt)
+					continue
 				}
+				for ci, xv := range xp {
+					axpy(yp[ci*m:(ci+1)*m], xv, wt[ci*m:(ci+1)*m])
+				}
+			}
+		})
+	}
+}
+
+// rowTaps calls fn for every tap t = kh·KW + kw whose input row ih lies in
+// the image for output row oh, with the output columns [lo, hi) whose input
+// column ow·sw + off lies in it too: the padding is skipped by clipping.
+func (g *convGeom) rowTaps(oh int, fn func(t, ih, off, lo, hi int)) {
+	for kh := range g.kh {
+		ih := oh*g.sh + kh*g.dh - g.ph
+		if ih < 0 || ih >= g.h {
+			continue
+		}
+		for kw := range g.kw {
+			off := kw*g.dw - g.pw
+			if lo, hi := dwCols(g.ow, g.sw, off, g.w); lo < hi {
+				fn(kh*g.kw+kw, ih, off, lo, hi)
 			}
 		}
 	}
@@ -89,30 +99,15 @@ func (j *convJob[T]) depthwiseNCHW(ws *convWorkspace[T], n, oh0, oh1 int) {
 		for oh := oh0; oh < oh1; oh++ {
 			yr := yf[oh*g.ow : (oh+1)*g.ow]
 			clear(yr)
-			for kh := range g.kh {
-				ih := oh*g.sh + kh*g.dh - g.ph
-				if ih < 0 || ih >= g.h {
-					continue
-				}
+			g.rowTaps(oh, func(t, ih, off, lo, hi int) {
 				xr := xc[ih*g.w : (ih+1)*g.w]
-				for kw := range g.kw {
-					off := kw*g.dw - g.pw
-					lo, hi := dwCols(g.ow, g.sw, off, g.w)
-					if lo >= hi {
-						continue
-					}
-					wv := wf[kh*g.kw+kw]
-					if g.sw == 1 {
-						axpy(yr[lo:hi], wv, xr[lo+off:hi+off])
-						continue
-					}
-					iw := lo*g.sw + off
-					for ow := lo; ow < hi; ow++ {
-						yr[ow] += wv * xr[iw]
-						iw += g.sw
-					}
+				wv := wf[t]
+				iw := lo*g.sw + off
+				for ow := lo; ow < hi; ow++ {
+					yr[ow] += wv * xr[iw]
+					iw += g.sw
 				}
-			}
+			})
 		}
 	}
 }
@@ -263,34 +258,26 @@ func (j *bwdJob[T]) depthwiseData(n int) {
 		dy := j.dy[n*g.oh*g.ow*f:]
 		for oh := range g.oh {
 			dyr := dy[oh*g.ow*f : (oh+1)*g.ow*f]
-			for kh := range g.kh {
-				ih := oh*g.sh + kh*g.dh - g.ph
-				if ih < 0 || ih >= g.h {
-					continue
-				}
+			g.rowTaps(oh, func(t, ih, off, lo, hi int) {
 				dxr := dx[ih*g.w*c : (ih+1)*g.w*c]
-				for kw := range g.kw {
-					wt := j.w[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
-					off := kw*g.dw - g.pw
-					lo, hi := dwCols(g.ow, g.sw, off, g.w)
-					for ow := lo; ow < hi; ow++ {
-						iw := ow*g.sw + off
-						xp := dxr[iw*c : (iw+1)*c]
-						yp := dyr[ow*f : (ow+1)*f]
-						if m == 1 {
-							mulAdd(xp, yp, wt)
-							continue
+				wt := j.w[t*f : (t+1)*f]
+				for ow := lo; ow < hi; ow++ {
+					iw := ow*g.sw + off
+					xp := dxr[iw*c : (iw+1)*c]
+					yp := dyr[ow*f : (ow+1)*f]
+					if m == 1 {
+						mulAdd(xp, yp, wt)
+						continue
+					}
+					for ci := range xp {
+						var s T
+						for k := ci * m; k < (ci+1)*m; k++ {
+							s += yp[k] * wt[k]
 						}
-						for ci := range xp {
-							var s T
-							for k := ci * m; k < (ci+1)*m; k++ {
-								s += yp[k] * wt[k]
-							}
-							xp[ci] += s
-						}
+						xp[ci] += s
 					}
 				}
-			}
+			})
 		}
 		return
 	}
@@ -304,30 +291,19 @@ func (j *bwdJob[T]) depthwiseData(n int) {
 		yf := dy[fi*ohw : (fi+1)*ohw]
 		for oh := range g.oh {
 			yr := yf[oh*g.ow : (oh+1)*g.ow]
-			for kh := range g.kh {
-				ih := oh*g.sh + kh*g.dh - g.ph
-				if ih < 0 || ih >= g.h {
-					continue
-				}
+			g.rowTaps(oh, func(t, ih, off, lo, hi int) {
 				xr := xc[ih*g.w : (ih+1)*g.w]
-				for kw := range g.kw {
-					off := kw*g.dw - g.pw
-					lo, hi := dwCols(g.ow, g.sw, off, g.w)
-					if lo >= hi {
-						continue
-					}
-					wv := wf[kh*g.kw+kw]
-					if g.sw == 1 {
-						axpy(xr[lo+off:hi+off], wv, yr[lo:hi])
-						continue
-					}
-					iw := lo*g.sw + off
-					for ow := lo; ow < hi; ow++ {
-						xr[iw] += wv * yr[ow]
-						iw += g.sw
-					}
+				wv := wf[t]
+				if g.sw == 1 {
+					axpy(xr[lo+off:hi+off], wv, yr[lo:hi])
+					return
 				}
-			}
+				iw := lo*g.sw + off
+				for ow := lo; ow < hi; ow++ {
+					xr[iw] += wv * yr[ow]
+					iw += g.sw
+				}
+			})
 		}
 	}
 }
@@ -343,30 +319,22 @@ func (j *bwdJob[T]) depthwiseWeights(n int, acc []T) {
 		dy := j.dy[n*g.oh*g.ow*f:]
 		for oh := range g.oh {
 			dyr := dy[oh*g.ow*f : (oh+1)*g.ow*f]
-			for kh := range g.kh {
-				ih := oh*g.sh + kh*g.dh - g.ph
-				if ih < 0 || ih >= g.h {
-					continue
-				}
+			g.rowTaps(oh, func(t, ih, off, lo, hi int) {
 				xr := x[ih*g.w*c : (ih+1)*g.w*c]
-				for kw := range g.kw {
-					at := acc[(kh*g.kw+kw)*f : (kh*g.kw+kw+1)*f]
-					off := kw*g.dw - g.pw
-					lo, hi := dwCols(g.ow, g.sw, off, g.w)
-					for ow := lo; ow < hi; ow++ {
-						iw := ow*g.sw + off
-						xp := xr[iw*c : (iw+1)*c]
-						yp := dyr[ow*f : (ow+1)*f]
-						if m == 1 {
-							mulAdd(at, yp, xp)
-							continue
-						}
-						for ci, xv := range xp {
-							axpy(at[ci*m:(ci+1)*m], xv, yp[ci*m:(ci+1)*m])
-						}
+				at := acc[t*f : (t+1)*f]
+				for ow := lo; ow < hi; ow++ {
+					iw := ow*g.sw + off
+					xp := xr[iw*c : (iw+1)*c]
+					yp := dyr[ow*f : (ow+1)*f]
+					if m == 1 {
+						mulAdd(at, yp, xp)
+						continue
+					}
+					for ci, xv := range xp {
+						axpy(at[ci*m:(ci+1)*m], xv, yp[ci*m:(ci+1)*m])
 					}
 				}
-			}
+			})
 		}
 		return
 	}
