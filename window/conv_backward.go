@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/strider-go/strider/blasbridge"
 	"github.com/strider-go/strider/internal/bounds"
@@ -56,9 +57,14 @@ const bwdChunks = 8
 // Conv2D that maps its output's shape back to y's shape, with dy = y:
 // stride s upsamples s times.
 //
-// The per-tap GEMMs run whatever Algo says, except Direct (the loop nest,
-// the reference) and depthwise layers, which run loop nests of their own
-// (the transposes of the Depthwise algorithm's). Errors are
+// With stride 1 (and padding within the dilated kernel), where Auto (or
+// Algo) would run that layer with Winograd or the depthwise kernel,
+// BackwardData is the Forward of the transposed layer — dy convolved with
+// the filters rotated by 180° and their channels swapped, padded by
+// (K−1)·d − p — and so as fast as a forward pass. Otherwise it runs
+// per-tap GEMMs, except Direct (the loop nest, the reference) and
+// depthwise layers, which run loop nests of their own (the transposes of
+// the Depthwise algorithm's). Errors are
 // those of Forward, for dx's, dy's and w's lengths and overlaps; on any
 // error nothing is written.
 func (p Conv2D) BackwardData(dx, dy, w []float64) error { return convBackward(p, false, dx, dy, w) }
@@ -126,8 +132,89 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 		directBackwardData(&g, out, a, b)
 		return nil
 	}
+	if q, ok := p.transposed(&g, &be, unsafe.Sizeof(T(0)) == 4); ok {
+		// Stride 1: the input gradient is a forward convolution of dy with
+		// the filters flipped and their channels swapped, run by Winograd
+		// or the depthwise kernel, which the per-tap GEMMs below cannot
+		// match.
+		buf := getFlipBuf[T]()
+		wf := growBuf(buf, g.wlen)
+		flipFilters(&g, wf, b)
+		err := convForward(q, out, a, wf)
+		putFlipBuf(buf)
+		return err
+	}
 	runBackward(&g, &be, false, out, b, a)
 	return nil
+}
+
+// transposed returns the Conv2D whose Forward computes p's BackwardData,
+// and whether to use it: with stride 1, dx is the convolution of dy,
+// padded by (K−1)·d − p, with each filter rotated by 180° and its input
+// and output channels swapped (within each group), and the same dilation
+// and groups. It is used when that layer runs Winograd or the depthwise
+// kernel (on backend be, for float32 data or float64); where it would run
+// GEMMs, the per-tap GEMMs of runBackward do the same work without
+// flipping the filters. Not for strides, paddings beyond the dilated
+// kernel, or Direct (the loop nest is the reference and stays one).
+func (p Conv2D) transposed(g *convGeom, be *blasbridge.Backend, f32 bool) (Conv2D, bool) {
+	ph, pw := (g.kh-1)*g.dh-g.ph, (g.kw-1)*g.dw-g.pw
+	if g.sh != 1 || g.sw != 1 || ph < 0 || pw < 0 || p.Algo == Direct {
+		return Conv2D{}, false
+	}
+	q := p
+	q.C, q.F, q.H, q.W = p.F, p.C, g.oh, g.ow
+	q.PadH, q.PadW = ph, pw
+	if q.Algo == Depthwise && g.fg != 1 {
+		q.Algo = Auto // with a channel multiplier, the transpose is not depthwise
+	}
+	qg, err := q.geometry()
+	if err != nil {
+		return Conv2D{}, false
+	}
+	algo := q.Algo
+	if algo == Auto {
+		algo, _, _ = qg.auto(be, f32)
+	}
+	return q, algo == Winograd || algo == Depthwise
+}
+
+// flipFilters writes p's filters w, rotated by 180° with each group's input
+// and output channels swapped, to wf in the same Format's layout: OIHW
+// [C][Fg][KH][KW] or HWIO [KH][KW][Fg][C].
+func flipFilters[T convFloat](g *convGeom, wf, w []T) {
+	kh, kw, cg, fg := g.kh, g.kw, g.cg, g.fg
+	for gi := range g.groups {
+		for f := range fg {
+			for c := range cg {
+				for a := range kh {
+					for b := range kw {
+						ra, rb := kh-1-a, kw-1-b
+						if g.nhwc {
+							wf[((ra*kw+rb)*fg+f)*g.c+gi*cg+c] = w[((a*kw+b)*cg+c)*g.f+gi*fg+f]
+						} else {
+							wf[(((gi*cg+c)*fg+f)*kh+ra)*kw+rb] = w[(((gi*fg+f)*cg+c)*kh+a)*kw+b]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+var flipPools [2]sync.Pool // float32, float64
+
+func getFlipBuf[T convFloat]() *[]T {
+	var zero T
+	if b, ok := flipPools[unsafe.Sizeof(zero)/8].Get().(*[]T); ok {
+		return b
+	}
+	return new([]T)
+}
+
+func putFlipBuf[T convFloat](b *[]T) {
+	var zero T
+	flipPools[unsafe.Sizeof(zero)/8].Put(b)
 }
 
 // bwdJob is one backward call in flight.
