@@ -268,7 +268,7 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 		}
 	}
 	helpers := min(procs, j.ntasks) - 1
-	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded && !j.depthwise {
+	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
 		defer be.SingleThreaded()()
 	}
 	workpool.Offer(j, helpers, &j.wg)
@@ -476,7 +476,7 @@ func (j *bwdJob[T]) work() {
 		default:
 			for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
 				if j.depthwise {
-					j.depthwiseWeights(n, j.partial[t])
+					j.depthwiseWeights(ws, n, j.partial[t])
 				} else {
 					j.weights(ws, n, j.partial[t])
 				}

@@ -311,9 +311,13 @@ func (j *bwdJob[T]) depthwiseData(n int) {
 // depthwiseWeights adds image n's weight gradient of a depthwise layer to
 // acc, laid out [KH·KW][F] in both formats (HWIO with Cg = 1, and the
 // tap-major order runBackward turns into OIHW).
-func (j *bwdJob[T]) depthwiseWeights(n int, acc []T) {
+func (j *bwdJob[T]) depthwiseWeights(ws *convWorkspace[T], n int, acc []T) {
 	g := &j.g
 	c, f, m := g.c, g.f, g.fg
+	if g.sh == 1 && g.sw == 1 {
+		j.depthwiseWeightsChained(ws, n, acc)
+		return
+	}
 	if g.nhwc {
 		x := j.x[n*g.h*g.w*c:]
 		dy := j.dy[n*g.oh*g.ow*f:]
@@ -366,6 +370,55 @@ func (j *bwdJob[T]) depthwiseWeights(n int, acc []T) {
 				}
 			}
 			acc[t*f+fi] += s
+		}
+	}
+}
+
+// depthwiseWeightsChained is depthwiseWeights with stride 1: the image's
+// padded channel planes and its output gradient's planes chained at the
+// padded width Wp (zeros in the junk columns) are laid out as NCHW holds
+// them (NHWC is transposed into them), and each filter tap's gradient is
+// one BLAS dot product of an output plane with the shifted input plane.
+func (j *bwdJob[T]) depthwiseWeightsChained(ws *convWorkspace[T], n int, acc []T) {
+	g := &j.g
+	c, f, m := g.c, g.f, g.fg
+	hpwp, owp := g.hp*g.wp, g.oh*g.wp
+	l := (g.oh-1)*g.wp + g.ow
+	xp := growBuf(&ws.in, c*hpwp)
+	dp := growBuf(&ws.out, f*owp)
+	if g.nhwc {
+		clear(xp)
+		x := j.x[n*g.h*g.w*c:]
+		for ih := range g.h {
+			for iw := range g.w {
+				px := x[(ih*g.w+iw)*c : (ih*g.w+iw+1)*c]
+				at := (ih+g.ph)*g.wp + iw + g.pw
+				for ci, v := range px {
+					xp[ci*hpwp+at] = v
+				}
+			}
+		}
+		clear(dp)
+		dy := j.dy[n*g.oh*g.ow*f:]
+		for oh := range g.oh {
+			for ow := range g.ow {
+				py := dy[(oh*g.ow+ow)*f : (oh*g.ow+ow+1)*f]
+				at := oh*g.wp + ow
+				for fi, v := range py {
+					dp[fi*owp+at] = v
+				}
+			}
+		}
+	} else {
+		padImage(g, xp, j.x, n)
+		padDY(g, dp, j.dy, n)
+	}
+	for fi := range f {
+		yf := dp[fi*owp:]
+		xc := xp[fi/m*hpwp:]
+		for t := range g.taps {
+			kh, kw := t/g.kw, t%g.kw
+			acc[t*f+fi] += j.gm.dot(l, yf, xc[kh*g.dh*g.wp+kw*g.dw:])
 		}
 	}
 }

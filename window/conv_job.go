@@ -119,6 +119,15 @@ func (g *gemmer[T]) axpy(n int, alpha T, x, y []T) {
 	g.f32.Saxpy(n, float32(alpha), asFloat[float32](x), 1, asFloat[float32](y), 1)
 }
 
+// dot returns x·y over n unit-stride elements, through the backend's
+// kernel for T.
+func (g *gemmer[T]) dot(n int, x, y []T) T {
+	if g.f64 != nil {
+		return T(g.f64.Ddot(n, asFloat[float64](x), 1, asFloat[float64](y), 1))
+	}
+	return T(g.f32.Sdot(n, asFloat[float32](x), 1, asFloat[float32](y), 1))
+}
+
 func (g *gemmer[T]) call(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	ta, tb := blas.NoTrans, blas.NoTrans
 	if tA {
