@@ -48,9 +48,11 @@ const (
 	// Direct is the plain loop nest: the reference.
 	Direct
 	// Depthwise is the kernel of depthwise convolutions (Groups = C, any
-	// channel multiplier F/C): a loop nest that streams each output row
-	// and accumulates its taps, skipping the padding, with no scratch. It
-	// is an error for other group counts; Auto picks it for them.
+	// channel multiplier F/C). With stride 1, each channel's padded block
+	// of rows is one vector that every tap updates with a BLAS axpy (NHWC
+	// is transposed into channel planes first); with a stride, a loop nest
+	// streams each output row and skips the padding. It is an error for
+	// other group counts; Auto picks it for them.
 	Depthwise
 	// Winograd is minimal filtering F(m×m, 3×3) (Lavin and Gray): filters
 	// and α×α input tiles (α = m + 2) are transformed, the α² element-wise

@@ -2,20 +2,20 @@ package window
 
 // Depthwise convolution (Groups = C, F = m·C): output channel f reads input
 // channel f/m alone, so a group's GEMM has K = KH·KW and a single row or
-// column — no GEMM worth batching. The kernel is a loop nest instead, cut
-// into the same tasks as kn2row (an image's block of output rows), that
-// streams rows and accumulates tap by tap:
+// column — no GEMM worth batching. The kernel is cut into the same tasks as
+// kn2row (an image's block of output rows):
 //
-//	NHWC: for each output row, tap and output pixel, the pixel's F
-//	      outputs += its input pixel's C channels ∘ the tap's F weights
-//	      (HWIO [KH][KW][1][F]), contiguous in all three;
-//	NCHW: for each channel plane, output row and tap, the row +=
-//	      weight · the input row shifted by the tap (an axpy, contiguous
-//	      when the stride is 1).
+//	stride 1:   per channel, the block's padded input rows and its output
+//	            rows, chained at the padded width Wp as kn2row's kChain
+//	            does, are vectors; each tap is one BLAS axpy of the shifted
+//	            input into the output (NHWC blocks are transposed into
+//	            channel planes and back). SIMD, KH·KW calls per channel.
+//	otherwise:  a loop nest per output row and tap, the pixel's F outputs
+//	            += its input pixel's C channels ∘ the tap's F weights
+//	            (NHWC), or the row += weight · the input row (NCHW).
 //
 // Taps that fall in the padding are skipped by clipping each tap's range of
-// output columns to the input, so no padded copy is made and the kernel
-// needs no scratch.
+// output columns to the input (rowTaps); only the stride-1 path copies.
 
 // dwCols returns the output columns [lo, hi) whose input column
 // ow·sw + off lies in [0, w).

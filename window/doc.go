@@ -56,11 +56,11 @@
 // Conv2D computes the cross-correlation that PyTorch and TensorFlow call
 // convolution, as a sum over the kernel's taps of one GEMM each over a shifted
 // strided view of the input (kn2row): no KH·KW-times-larger im2col buffer.
-// Im2Col (one large GEMM, best when channels are few), Winograd (F(2×2)
-// and F(4×4) minimal filtering of 3×3 kernels: transformed tiles, α² GEMMs
-// as one strided batch), Depthwise (a loop nest for Groups = C) and Direct
-// (a plain loop, the reference) are the alternatives; Auto picks one, and
-// Plan says which and why.
+// Im2Col (one large GEMM, best with few channels and a stride in NCHW),
+// Winograd (F(2×2) and F(4×4) minimal filtering of 3×3 kernels: tiles
+// transformed by GEMMs, α² GEMMs as one strided batch), Depthwise (a kernel
+// of its own for Groups = C) and Direct (a plain loop, the reference) are
+// the alternatives; Auto picks one, and Plan says which and why.
 //
 // Groups splits a layer into grouped or depthwise convolutions. BackwardData
 // (the gradient with respect to the input; a transposed convolution) and
