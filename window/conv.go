@@ -187,6 +187,10 @@ type convGeom struct {
 	maxLen                 int // the largest of the sizes above
 }
 
+// depthwise reports whether each group has one input channel and there
+// is more than one group.
+func (g *convGeom) depthwise() bool { return g.cg == 1 && g.groups > 1 }
+
 func (p Conv2D) geometry() (convGeom, error) {
 	var g convGeom
 	switch p.Format {
@@ -393,7 +397,7 @@ func resolve[T convFloat](p Conv2D, g *convGeom, be *blasbridge.Backend) (Algori
 // auto picks the algorithm for g on backend be, for float32 data or
 // float64, and says why; for Winograd it picks the tile too.
 func (g *convGeom) auto(be *blasbridge.Backend, f32 bool) (Algorithm, string, int) {
-	if g.cg == 1 && g.groups > 1 {
+	if g.depthwise() {
 		return Depthwise, "depthwise: a GEMM per group would have one row or column", 0
 	}
 	if g.col < 0 {

@@ -80,23 +80,12 @@ func ForwardArray[T adapter.Float](p Conv2D, dst, x adapter.Array[T], w []T) (Co
 		if err != nil {
 			return ConvPlan{}, err
 		}
-		if err := p.forwardSlices(dst.Data[dst.Offset:dst.Offset+g.ylen], x.Data[x.Offset:x.Offset+g.xlen], w); err != nil {
+		if err := convForward(p, dst.Data[dst.Offset:dst.Offset+g.ylen], x.Data[x.Offset:x.Offset+g.xlen], w); err != nil {
 			return ConvPlan{}, err
 		}
 		return planOf[T](&g, algo, why, &be), nil
 	}
 	return stridedConv(&g, dst, x, w), nil
-}
-
-// forwardSlices is Forward for either element type.
-func (p Conv2D) forwardSlices(dst, x, w any) error {
-	switch d := dst.(type) {
-	case []float64:
-		return p.Forward(d, x.([]float64), w.([]float64))
-	case []float32:
-		return p.Forward32(d, x.([]float32), w.([]float32))
-	}
-	return fmt.Errorf("%w: element type %T", ErrDims, dst)
 }
 
 // compact reports whether a is laid out in C order without gaps.

@@ -119,7 +119,7 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 	// Sizes beyond what the backend takes (CBLAS: 32-bit ints) go to the
 	// loops, as in Forward. Depthwise layers run loop nests of their own.
 	direct := p.Algo == Direct ||
-		!(g.cg == 1 && g.groups > 1) && be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
+		!g.depthwise() && be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
 	if filter {
 		if direct {
 			directBackwardFilter(&g, out, a, b)
@@ -137,11 +137,10 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 		// the filters flipped and their channels swapped, run by Winograd
 		// or the depthwise kernel, which the per-tap GEMMs below cannot
 		// match.
-		buf := getFlipBuf[T]()
-		wf := growBuf(buf, g.wlen)
+		buf, wf := getBuf[T](g.wlen)
 		flipFilters(&g, wf, b)
 		err := convForward(q, out, a, wf)
-		putFlipBuf(buf)
+		putBuf(buf)
 		return err
 	}
 	runBackward(&g, &be, false, out, b, a)
@@ -202,71 +201,58 @@ func flipFilters[T convFloat](g *convGeom, wf, w []T) {
 	}
 }
 
-var flipPools [2]sync.Pool // float32, float64
+// bwdMode is what a bwdJob's tasks are.
+type bwdMode int
 
-func getFlipBuf[T convFloat]() *[]T {
-	var zero T
-	if b, ok := flipPools[unsafe.Sizeof(zero)/8].Get().(*[]T); ok {
-		return b
-	}
-	return new([]T)
-}
+const (
+	bwdData          bwdMode = iota // an image of dx, by per-tap GEMMs
+	bwdDepthwiseData                // an image of dx, by the depthwise loop nests
+	bwdPartials                     // a chunk of images summed into its partial dW
+	bwdPad                          // runFilter's phase 0: an image padded
+	bwdTaps                         // runFilter's phase 1: a block of dW
+)
 
-func putFlipBuf[T convFloat](b *[]T) {
-	var zero T
-	flipPools[unsafe.Sizeof(zero)/8].Put(b)
-}
-
-// bwdJob is one backward call in flight.
+// bwdJob is one backward call in flight. Its buffers come from getBuf and
+// go back when the call ends.
 type bwdJob[T convFloat] struct {
-	g         convGeom
-	gm        gemmer[T]
-	filter    bool
-	x, w, dy  []T  // x is dx for the data pass; w is dw's partials for the filter pass
-	depthwise bool // Groups = C: loop nests, no GEMMs
-	wt        []T  // NCHW data pass: filters tap-major [KH·KW][F×Cg]
-	partial   [][]T
-	chunk     int // images per chunk (depthwise filter)
-	// The GEMM filter pass: every image padded once (xAll, dyAll and their
-	// strides per image), then tasks over taps × groups × blocks of Fg.
+	g        convGeom
+	gm       gemmer[T]
+	mode     bwdMode
+	x, w, dy []T // x is dx for the data passes; w the filters
+	wt       []T // NCHW data pass: filters tap-major [KH·KW][F×Cg]
+	partial  [][]T
+	chunk    int // images per chunk (bwdPartials)
+	// runFilter's: every image padded once (xAll, dyAll and their strides
+	// per image), then tasks over taps × groups × blocks of Fg.
 	xAll, dyAll      []T
 	xImg, dyImg, ldy int
 	fblocks          int
-	acc              []T  // NCHW: tap-major [KH·KW][F×Cg]; NHWC writes dw (HWIO) itself
-	phase            int  // 0: padding images, 1: the GEMMs
-	tapTasks         bool // the filter pass runs runFilter\'s two phases
+	acc              []T // NCHW: tap-major [KH·KW][F×Cg]; NHWC writes dw (HWIO) itself
+	bufs             []*[]T
 	ntasks           int
 	next             atomic.Int64
 	wg               sync.WaitGroup
 }
 
-func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
-	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), filter: filter, dy: dy, depthwise: g.cg == 1 && g.groups > 1}
-	procs := runtime.GOMAXPROCS(0)
-	if filter && !j.depthwise && bwdChunks*g.wlen > g.xlen/4 {
-		// dW is large against the input (many channels, few pixels): no
-		// partial sums of it, tasks over its taps instead.
-		j.x = in
-		runFilter(j, be, procs, out)
-		return
+// buf returns n pooled elements that the job returns when it ends.
+func (j *bwdJob[T]) buf(n int) []T {
+	b, s := getBuf[T](n)
+	j.bufs = append(j.bufs, b)
+	return s
+}
+
+// release returns the job's buffers to their pool.
+func (j *bwdJob[T]) release() {
+	for _, b := range j.bufs {
+		putBuf(b)
 	}
-	if filter {
-		j.x = in
-		chunks := min(g.n, bwdChunks)
-		j.chunk = (g.n + chunks - 1) / chunks
-		j.ntasks = (g.n + j.chunk - 1) / j.chunk
-		j.partial = make([][]T, j.ntasks)
-		for i := range j.partial {
-			j.partial[i] = make([]T, g.wlen)
-		}
-	} else {
-		j.x, j.w = out, in
-		j.ntasks = g.n
-		if !g.nhwc && !j.depthwise {
-			j.wt = make([]T, g.wlen)
-			tapMajor(g, j.wt, in)
-		}
-	}
+	j.bufs = nil
+}
+
+// run shares the job's ntasks tasks among the caller and up to
+// GOMAXPROCS−1 pool workers, the BLAS single-threaded under them.
+func (j *bwdJob[T]) run(be *blasbridge.Backend, procs int) {
+	j.next.Store(0)
 	helpers := min(procs, j.ntasks) - 1
 	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
 		defer be.SingleThreaded()()
@@ -274,6 +260,40 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 	workpool.Offer(j, helpers, &j.wg)
 	j.work()
 	j.wg.Wait()
+}
+
+func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
+	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), dy: dy}
+	defer j.release()
+	procs := runtime.GOMAXPROCS(0)
+	switch {
+	case filter && !g.depthwise() && bwdChunks*g.wlen > g.xlen/4:
+		// dW is large against the input (many channels, few pixels): no
+		// partial sums of it, tasks over its taps instead.
+		j.x = in
+		runFilter(j, be, procs, out)
+		return
+	case filter:
+		j.mode, j.x = bwdPartials, in
+		chunks := min(g.n, bwdChunks)
+		j.chunk = (g.n + chunks - 1) / chunks
+		j.ntasks = (g.n + j.chunk - 1) / j.chunk
+		all := j.buf(j.ntasks * g.wlen)
+		clear(all)
+		j.partial = make([][]T, j.ntasks)
+		for i := range j.partial {
+			j.partial[i] = all[i*g.wlen : (i+1)*g.wlen]
+		}
+	case g.depthwise():
+		j.mode, j.x, j.w, j.ntasks = bwdDepthwiseData, out, in, g.n
+	default:
+		j.mode, j.x, j.w, j.ntasks = bwdData, out, in, g.n
+		if !g.nhwc {
+			j.wt = j.buf(g.wlen)
+			tapMajor(g, j.wt, in)
+		}
+	}
+	j.run(be, procs)
 	if !filter {
 		return
 	}
@@ -314,46 +334,32 @@ func fromTapMajor[T convFloat](g *convGeom, dw, acc []T) {
 // the scheduling or on GOMAXPROCS, and no partial sums are kept.
 func runFilter[T convFloat](j *bwdJob[T], be *blasbridge.Backend, procs int, dw []T) {
 	g := &j.g
-	j.tapTasks = true
 	ohw := g.oh * g.ow
 	pad := g.ph > 0 || g.pw > 0
 	j.xAll, j.xImg = j.x, g.h*g.w*g.c
 	if pad {
 		j.xImg = g.plane
-		j.xAll = make([]T, g.n*g.plane)
+		j.xAll = j.buf(g.n * g.plane)
 	}
 	j.dyAll, j.dyImg, j.ldy = j.dy, g.f*ohw, ohw
 	if g.sh == 1 && g.sw == 1 && g.wp != g.ow {
 		j.dyImg, j.ldy = g.f*g.oh*g.wp, g.oh*g.wp
-		j.dyAll = make([]T, g.n*j.dyImg)
+		j.dyAll = j.buf(g.n * j.dyImg)
 	}
-	if g.nhwc {
-		j.acc = dw
-	} else {
-		j.acc = make([]T, g.wlen)
+	j.acc = dw
+	if !g.nhwc {
+		j.acc = j.buf(g.wlen) // every element written by a task: beta 0 on the first image
 	}
-	// Phase 0: padding, a task per image.
 	if pad || len(j.dyAll) != len(j.dy) {
-		j.phase, j.ntasks = 0, g.n
-		j.next.Store(0)
-		workpool.Offer(j, min(procs, j.ntasks)-1, &j.wg)
-		j.work()
-		j.wg.Wait()
+		j.mode, j.ntasks = bwdPad, g.n
+		j.run(be, procs)
 	}
-	// Phase 1: the GEMMs.
 	j.fblocks = 1
 	if tg := g.taps * g.groups; tg < 2*procs {
 		j.fblocks = min(g.fg, (2*procs+tg-1)/tg)
 	}
-	j.phase, j.ntasks = 1, g.taps*g.groups*j.fblocks
-	j.next.Store(0)
-	helpers := min(procs, j.ntasks) - 1
-	if helpers > 0 && be.SingleThreaded != nil && convSingleThreaded {
-		defer be.SingleThreaded()()
-	}
-	workpool.Offer(j, helpers, &j.wg)
-	j.work()
-	j.wg.Wait()
+	j.mode, j.ntasks = bwdTaps, g.taps*g.groups*j.fblocks
+	j.run(be, procs)
 	if !g.nhwc {
 		fromTapMajor(g, dw, j.acc)
 	}
@@ -464,23 +470,23 @@ func (j *bwdJob[T]) work() {
 		if t >= j.ntasks {
 			break
 		}
-		switch {
-		case j.tapTasks && j.phase == 0:
-			j.pad(t)
-		case j.tapTasks:
-			j.filterTask(ws, t)
-		case !j.filter && j.depthwise:
-			j.depthwiseData(t)
-		case !j.filter:
+		switch j.mode {
+		case bwdData:
 			j.data(ws, t)
-		default:
+		case bwdDepthwiseData:
+			j.depthwiseData(t)
+		case bwdPartials:
 			for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
-				if j.depthwise {
+				if j.g.depthwise() {
 					j.depthwiseWeights(ws, n, j.partial[t])
 				} else {
 					j.weights(ws, n, j.partial[t])
 				}
 			}
+		case bwdPad:
+			j.pad(t)
+		case bwdTaps:
+			j.filterTask(ws, t)
 		}
 	}
 	convPoolsFor[T]().ws.Put(ws)

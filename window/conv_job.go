@@ -41,6 +41,19 @@ func convPoolsFor[T convFloat]() *struct{ ws, job, filt sync.Pool } {
 	return &convPools[1]
 }
 
+// getBuf returns a pooled buffer of n elements, its contents left as they
+// were, and the handle putBuf returns it by.
+func getBuf[T convFloat](n int) (*[]T, []T) {
+	buf, ok := convPoolsFor[T]().filt.Get().(*[]T)
+	if !ok {
+		buf = new([]T)
+	}
+	return buf, growBuf(buf, n)
+}
+
+// putBuf returns a buffer from getBuf to its pool.
+func putBuf[T convFloat](buf *[]T) { convPoolsFor[T]().filt.Put(buf) }
+
 func getConvWorkspace[T convFloat]() *convWorkspace[T] {
 	if ws, ok := convPoolsFor[T]().ws.Get().(*convWorkspace[T]); ok {
 		return ws
@@ -219,7 +232,7 @@ func runJob[T convFloat](g *convGeom, algo Algorithm, be *blasbridge.Backend, y,
 	j.wg.Wait()
 
 	if j.wtBuf != nil {
-		pl.filt.Put(j.wtBuf)
+		putBuf(j.wtBuf)
 		j.wtBuf = nil
 	}
 	j.y, j.x, j.w, j.wt = nil, nil, nil, nil

@@ -65,14 +65,8 @@ func (j *convJob[T]) planKn2row(procs int) {
 		// Tap (kh, kw) of OIHW filters is F×C with column stride KH·KW: no
 		// BLAS view. Repack tap-major once per call (a Prepared layer did
 		// once); it is tiny.
-		pl := convPoolsFor[T]()
-		buf, ok := pl.filt.Get().(*[]T)
-		if !ok {
-			buf = new([]T)
-		}
-		wt := growBuf(buf, g.wlen)
-		tapMajor(g, wt, j.w)
-		j.wt, j.wtBuf = wt, buf
+		j.wtBuf, j.wt = getBuf[T](g.wlen)
+		tapMajor(g, j.wt, j.w)
 	}
 }
 

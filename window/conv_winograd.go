@@ -112,12 +112,7 @@ func (j *convJob[T]) planWinograd() {
 	if j.own != nil {
 		return // a Prepared layer transformed its filters once
 	}
-	pl := convPoolsFor[T]()
-	buf, ok := pl.filt.Get().(*[]T)
-	if !ok {
-		buf = new([]T)
-	}
-	j.wt, j.wtBuf = growBuf(buf, a*a*g.f*g.cg), buf
+	j.wtBuf, j.wt = getBuf[T](a * a * g.f * g.cg)
 	winoFilters(g, j.wt, j.w)
 }
 
