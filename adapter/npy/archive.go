@@ -217,6 +217,29 @@ func (a *Archive) Open(name string) (*File, error) {
 	return f, nil
 }
 
+// MemberInfo is where an array lies in an archive, as its zip directory
+// says.
+type MemberInfo struct {
+	// Stored is true for a member np.savez wrote (zip method 0, not
+	// compressed): its .npy bytes lie in the archive as they are.
+	Stored bool
+	// Offset is the archive byte where the member's bytes start, and Size
+	// how many there are in the archive (compressed, when deflated).
+	Offset, Size int64
+	// NpySize is the size of the member's .npy file, inflated.
+	NpySize int64
+}
+
+// Member describes the array name of the archive (Names lists them), or
+// returns an error wrapping ErrNotFound. It works after Close.
+func (a *Archive) Member(name string) (MemberInfo, error) {
+	m, ok := a.members[name]
+	if !ok {
+		return MemberInfo{}, a.errorf(name, fmt.Errorf("%w (the archive has %d arrays)", ErrNotFound, len(a.names)))
+	}
+	return MemberInfo{Stored: m.stored, Offset: m.offset, Size: m.size, NpySize: int64(m.zf.UncompressedSize64)}, nil
+}
+
 // inflate decompresses the deflated member zf into memory allocated once
 // at the size it claims (checkMember bounded it), and checks that the
 // stream holds exactly that many bytes, with the CRC-32 the archive

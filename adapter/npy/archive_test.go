@@ -1109,3 +1109,57 @@ func (c *countBytes) Write(p []byte) (int, error) {
 	*c += countBytes(len(p))
 	return len(p), nil
 }
+
+// Member says where each array lies, checked against the archive's bytes
+// and the .npy bytes the writer was given.
+func TestArchiveMember(t *testing.T) {
+	var npyFile bytes.Buffer
+	a, err := adapter.NewArray([]float64{1, 2, 3, 4, 5, 6}, []int{2, 3}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteArray(&npyFile, a); err != nil {
+		t.Fatal(err)
+	}
+	for _, compress := range []bool{false, true} {
+		var zbuf bytes.Buffer
+		aw := npy.NewArchiveWriter(&zbuf, compress)
+		w, err := aw.Create("x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(npyFile.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		if err := aw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "a.npz")
+		if err := os.WriteFile(path, zbuf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		arch, err := npy.OpenArchive(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := arch.Member("x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Stored == compress || m.NpySize != int64(npyFile.Len()) {
+			t.Errorf("compress %v: %+v, want stored %v and a %d-byte .npy", compress, m, !compress, npyFile.Len())
+		}
+		if !compress && (m.Size != int64(npyFile.Len()) || !bytes.Equal(zbuf.Bytes()[m.Offset:m.Offset+m.Size], npyFile.Bytes())) {
+			t.Errorf("stored member at %d..%d is not the .npy written", m.Offset, m.Offset+m.Size)
+		}
+		if compress && (m.Size <= 0 || m.Offset+m.Size > int64(zbuf.Len())) {
+			t.Errorf("deflated member at %d, %d bytes, outside a %d-byte archive", m.Offset, m.Size, zbuf.Len())
+		}
+		if _, err := arch.Member("y"); !errors.Is(err, npy.ErrNotFound) {
+			t.Errorf("Member of a missing array: %v, want ErrNotFound", err)
+		}
+		if err := arch.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

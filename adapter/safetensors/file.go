@@ -89,6 +89,11 @@ func (f *File) Info(name string) (TensorInfo, error) {
 	return t, nil
 }
 
+// BufferStart returns the file byte where the byte buffer starts, after
+// the 8-byte header size and the header: a tensor's DataOffsets count from
+// there.
+func (f *File) BufferStart() int { return f.h.start() }
+
 // Copied reports whether Get hands out the named tensor from a Go copy
 // rather than from the file's mapping: when its data is not aligned for
 // its type in the file (the reference writer pads the header so that it

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -198,4 +199,38 @@ func TestConcurrentGet(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// BufferStart is 8 plus the header length in the file's first 8 bytes, and
+// a tensor's bytes lie at BufferStart + DataOffsets.
+func TestBufferStart(t *testing.T) {
+	var buf bytes.Buffer
+	a, err := adapter.NewArray([]float32{1.5, 2.5, 3.5}, []int{3}, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := safetensors.Write(&buf, []safetensors.Tensor{{Name: "t", Array: a}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "a.safetensors")
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := safetensors.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	raw := buf.Bytes()
+	if got, want := f.BufferStart(), 8+int(binary.LittleEndian.Uint64(raw)); got != want {
+		t.Fatalf("BufferStart = %d, want %d", got, want)
+	}
+	info, err := f.Info("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := f.BufferStart() + info.DataOffsets[0]
+	if v := math.Float32frombits(binary.LittleEndian.Uint32(raw[at:])); v != 1.5 {
+		t.Errorf("the tensor's first element at file byte %d is %v, want 1.5", at, v)
+	}
 }

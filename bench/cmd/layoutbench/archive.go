@@ -1,9 +1,7 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -107,12 +105,7 @@ func explainSafetensors(w io.Writer, arg string) error {
 	if err != nil {
 		return fmt.Errorf("explain: %s holds no tensor %q; %s", path, name, listNames(f.Names(), "tensor"))
 	}
-	// The buffer's start in the file is 8 + the header's length, which the
-	// file's first 8 bytes give; Open has checked them.
-	start, err := bufferStart(path)
-	if err != nil {
-		return err
-	}
+	start := f.BufferStart()
 
 	var pre bytes.Buffer // what precedes the array's explanation, written once
 	b, e := t.DataOffsets[0], t.DataOffsets[1]
@@ -198,23 +191,6 @@ func explainSafetensors(w io.Writer, arg string) error {
 	return explainTensor(w, path+":"+name, op)
 }
 
-// bufferStart returns where the byte buffer of the safetensors file at path
-// starts: after the 8-byte little-endian length of the header, and the
-// header.
-func bufferStart(path string) (int, error) {
-	fd, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer fd.Close()
-	var n [8]byte
-	if _, err := fd.ReadAt(n[:], 0); err != nil {
-		return 0, fmt.Errorf("%s: %w", path, err)
-	}
-	// Open accepted the header, so its length is at most MaxHeaderSize.
-	return 8 + int(binary.LittleEndian.Uint64(n[:])), nil
-}
-
 // cStrides returns the C-order element strides of shape: each the product
 // of the dimensions after it.
 func cStrides(shape []int) []int {
@@ -261,14 +237,16 @@ func explainNpz(w io.Writer, arg string) error {
 	var pre bytes.Buffer
 	fmt.Fprintf(&pre, "archive: %s: npz, %s\n", path, plural(len(names), "array"))
 	fmt.Fprintf(&pre, "member %q: %s\n", name+".npy", npyDesc(h))
-	zi, ok := zipMember(path, name+".npy")
+	zi, err := a.Member(name)
+	if err != nil {
+		return err
+	}
 	first := -1 // the archive byte of the data, when stored
 	switch {
-	case !ok:
-	case zi.method == zip.Store:
-		first = int(zi.offset + h.DataOffset)
+	case zi.Stored:
+		first = int(zi.Offset + h.DataOffset)
 		fmt.Fprintf(&pre, "  stored:  not compressed (as np.savez writes), archive bytes %d..%d; its data from archive byte %d (byte %d of the .npy)\n",
-			zi.offset, zi.offset+zi.size-1, first, h.DataOffset)
+			zi.Offset, zi.Offset+zi.Size-1, first, h.DataOffset)
 		if first%h.ItemSize() == 0 {
 			fmt.Fprintf(&pre, "  aligned: yes: archive byte %d is a multiple of %d, and the mapping starts on a page\n", first, h.ItemSize())
 		} else {
@@ -276,7 +254,7 @@ func explainNpz(w io.Writer, arg string) error {
 		}
 	default:
 		fmt.Fprintf(&pre, "  deflated: as np.savez_compressed writes, %d bytes in the archive for a %d-byte .npy, its data from byte %d of the .npy\n",
-			zi.size, zi.inflated, h.DataOffset)
+			zi.Size, zi.NpySize, h.DataOffset)
 	}
 	how := "in place: a window of the archive's mapping, nothing copied"
 	switch {
@@ -284,7 +262,7 @@ func explainNpz(w io.Writer, arg string) error {
 		if first >= 0 {
 			how += fmt.Sprintf(" (the byte offsets below count from archive byte %d)", first)
 		}
-	case ok && zi.method != zip.Store:
+	case !zi.Stored:
 		how = "a copy: Open inflated the member into Go memory"
 		if strings.HasPrefix(h.Dtype, ">") {
 			how += " and converted its big-endian data"
@@ -302,34 +280,4 @@ func explainNpz(w io.Writer, arg string) error {
 	}
 	source := fmt.Sprintf("%s:%s: %s, %s", path, name, npyDesc(h), strings.Split(how, ":")[0])
 	return explainNpyFile(w, path+":"+name, source, f)
-}
-
-// zipMember returns what the zip directory of the archive at path says of
-// the member file: its compression method, where its bytes start in the
-// archive, how many there are, and how many they inflate to; ok is false
-// when archive/zip cannot say.
-func zipMember(path, file string) (m zipInfo, ok bool) {
-	r, err := zip.OpenReader(path)
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return m, false
-	}
-	defer r.Close()
-	for _, zf := range r.File {
-		if zf.Name != file {
-			continue
-		}
-		off, err := zf.DataOffset()
-		if err != nil {
-			return m, false
-		}
-		return zipInfo{zf.Method, off, int64(zf.CompressedSize64), int64(zf.UncompressedSize64)}, true
-	}
-	return m, false
-}
-
-// zipInfo is what zipMember returns.
-type zipInfo struct {
-	method       uint16
-	offset, size int64 // the member's bytes in the archive
-	inflated     int64 // the size of the .npy file
 }
