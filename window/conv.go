@@ -73,6 +73,13 @@ const (
 	// direct sum measured 2⁻²²·⁴) and F(4×4) within 2⁻¹⁸ (2⁻¹⁹·⁵): three bits
 	// worse than the direct sum, which is why WinogradTile 0 means 4 in
 	// float64 but 2 in float32, and why Auto never picks F(4×4) in float32.
+	//
+	// BackwardFilter runs Winograd where Forward would (asked for, or
+	// Auto's choice), with the same matrices and tiles: the filter gradient
+	// of a tile is Gᵀ[(Bᵀ d B) ⊙ (A dy Aᵀ)]G, α² GEMMs over the tiles. Its
+	// error relative to each element's Σ|x|·|dy| keeps the same bounds
+	// (TestWinogradFilterError; measured 2⁻⁵¹·⁴, 2⁻⁴⁸·⁹, 2⁻²²·⁹ and 2⁻¹⁹·³).
+	// BackwardData with stride 1 is a Forward, Winograd's where it runs.
 	Winograd
 )
 

@@ -78,10 +78,13 @@ func (p Conv2D) BackwardData32(dx, dy, w []float32) error { return convBackward(
 //
 //	dw[f, c, kh, kw] = Σ_{n, oh, ow} dy[n, f, oh, ow] · x[n, g·Cg + c, oh·sh + kh·dh − ph, ow·sw + kw·dw − pw]
 //
-// (x zero in the padding), PyTorch's torch.nn.grad.conv2d_weight. The sum
-// over images is accumulated in a fixed order: the result is the same on
-// every run and any GOMAXPROCS. Errors are those of Forward; on any error
-// nothing is written.
+// (x zero in the padding), PyTorch's torch.nn.grad.conv2d_weight. Where
+// Forward runs Winograd (asked for, or Auto's choice), so does the filter
+// pass (see Winograd: α² GEMMs over the tiles, with the same error
+// bounds); otherwise it runs per-tap GEMMs, or a loop nest for Direct and
+// depthwise layers. The sum over images is accumulated in a fixed order:
+// the result is the same on every run and any GOMAXPROCS. Errors are
+// those of Forward; on any error nothing is written.
 func (p Conv2D) BackwardFilter(dw, x, dy []float64) error { return convBackward(p, true, dw, x, dy) }
 
 // BackwardFilter32 is BackwardFilter for float32 data.
@@ -124,6 +127,13 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 		if direct {
 			directBackwardFilter(&g, out, a, b)
 			return nil
+		}
+		if !g.depthwise() && (p.Algo == Auto || p.Algo == Winograd) {
+			// Where Forward runs Winograd, so does the filter pass.
+			if algo, _, err := resolve[T](p, &g, &be); err == nil && algo == Winograd {
+				runWinoFilter(&g, &be, out, a, b)
+				return nil
+			}
 		}
 		runBackward(&g, &be, true, out, a, b)
 		return nil
@@ -210,6 +220,9 @@ const (
 	bwdPartials                     // a chunk of images summed into its partial dW
 	bwdPad                          // runFilter's phase 0: an image padded
 	bwdTaps                         // runFilter's phase 1: a block of dW
+	bwdWinoPartials                 // Winograd: a chunk of tile blocks summed into its partial M
+	bwdWinoTiles                    // Winograd phase 0: a block of tiles transformed into vAll, uAll
+	bwdWinoPoints                   // Winograd phase 1: a block of one M_p over all tiles
 )
 
 // bwdJob is one backward call in flight. Its buffers come from getBuf and
@@ -227,11 +240,15 @@ type bwdJob[T convFloat] struct {
 	xAll, dyAll      []T
 	xImg, dyImg, ldy int
 	fblocks          int
-	acc              []T // NCHW: tap-major [KH·KW][F×Cg]; NHWC writes dw (HWIO) itself
-	bufs             []*[]T
-	ntasks           int
-	next             atomic.Int64
-	wg               sync.WaitGroup
+	acc              []T // NCHW: tap-major [KH·KW][F×Cg]; NHWC writes dw (HWIO) itself; Winograd: M
+	// Winograd's: tiles down and across an image, in all, per block; and
+	// every tile transformed (phase 0), α² rows of [tiles×C] and [tiles×F].
+	tilesH, tilesW, ntiles, rows int
+	vAll, uAll                   []T
+	bufs                         []*[]T
+	ntasks                       int
+	next                         atomic.Int64
+	wg                           sync.WaitGroup
 }
 
 // buf returns n pooled elements that the job returns when it ends.
@@ -487,6 +504,14 @@ func (j *bwdJob[T]) work() {
 			j.pad(t)
 		case bwdTaps:
 			j.filterTask(ws, t)
+		case bwdWinoPartials:
+			j.winoFilterChunk(ws, t)
+		case bwdWinoTiles:
+			t0 := t * j.rows
+			nt := min(j.rows, j.ntiles-t0)
+			j.winoFilterBlock(ws, t0, nt, j.vAll[t0*j.g.c:], j.ntiles*j.g.c, j.uAll[t0*j.g.f:], j.ntiles*j.g.f)
+		case bwdWinoPoints:
+			j.winoFilterPoint(t)
 		}
 	}
 	convPoolsFor[T]().ws.Put(ws)

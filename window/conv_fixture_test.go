@@ -138,23 +138,33 @@ func TestConv2DBackwardFixtures(t *testing.T) {
 			if format == NHWC {
 				x, w, dy, dx, dw = k.XNHWC(), k.WHWIO(), k.DYNHWC(), k.DXNHWC(), k.DWHWIO()
 			}
-			for _, algo := range []Algorithm{Auto, BatchedGEMM, Direct} {
-				q := p
-				q.Format, q.Algo = format, algo
-				what := fmt.Sprintf("%v %v %v", k, format, algo)
-				got := make([]float64, len(dx))
-				require.NoError(t, q.BackwardData(got, dy, w), what)
-				checkFixture(t, what+" BackwardData", got, dx, tol(dx, 0, false))
-				got = make([]float64, len(dw))
-				require.NoError(t, q.BackwardFilter(got, x, dy), what)
-				checkFixture(t, what+" BackwardFilter", got, dw, tol(dw, 0, false))
+			for _, algo := range algosFor(p) {
+				for _, tile := range winogradTiles(algo) {
+					q := p
+					q.Format, q.Algo, q.WinogradTile = format, algo, tile
+					what := fmt.Sprintf("%v %v %v tile %d", k, format, algo, tile)
+					tolD64, tolD32 := tol(dx, 0, false), tol(dx, k.DXF32MaxAbsErr, true)
+					tolW64, tolW32 := tol(dw, 0, false), tol(dw, k.DWF32MaxAbsErr, true)
+					if algo == Winograd {
+						// Not exact, even on dyadic values: TestWinogradError
+						// and TestWinogradFilterError bound the error.
+						tolD64, tolD32 = max(tolD64, 1e-13*(1+maxAbs(dx))), max(tolD32, 1e-5*(1+maxAbs(dx)))
+						tolW64, tolW32 = max(tolW64, 1e-12*(1+maxAbs(dw))), max(tolW32, 1e-4*(1+maxAbs(dw)))
+					}
+					got := make([]float64, len(dx))
+					require.NoError(t, q.BackwardData(got, dy, w), what)
+					checkFixture(t, what+" BackwardData", got, dx, tolD64)
+					got = make([]float64, len(dw))
+					require.NoError(t, q.BackwardFilter(got, x, dy), what)
+					checkFixture(t, what+" BackwardFilter", got, dw, tolW64)
 
-				got32 := make([]float32, len(dx))
-				require.NoError(t, q.BackwardData32(got32, fixture.Float32s(dy), fixture.Float32s(w)), what)
-				checkFixture(t, what+" BackwardData32", got32, dx, tol(dx, k.DXF32MaxAbsErr, true))
-				got32 = make([]float32, len(dw))
-				require.NoError(t, q.BackwardFilter32(got32, fixture.Float32s(x), fixture.Float32s(dy)), what)
-				checkFixture(t, what+" BackwardFilter32", got32, dw, tol(dw, k.DWF32MaxAbsErr, true))
+					got32 := make([]float32, len(dx))
+					require.NoError(t, q.BackwardData32(got32, fixture.Float32s(dy), fixture.Float32s(w)), what)
+					checkFixture(t, what+" BackwardData32", got32, dx, tolD32)
+					got32 = make([]float32, len(dw))
+					require.NoError(t, q.BackwardFilter32(got32, fixture.Float32s(x), fixture.Float32s(dy)), what)
+					checkFixture(t, what+" BackwardFilter32", got32, dw, tolW32)
+				}
 			}
 		}
 	}

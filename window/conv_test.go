@@ -93,9 +93,10 @@ func refBackwardNCHW(p Conv2D, x, w, dy []float64) (dx, dw []float64) {
 	return dx, dw
 }
 
-// guarded runs fill on a slice of len(want) between sentinel guard zones,
-// which must survive, and compares the result with want.
-func guarded(t *testing.T, what string, want []float64, fill func([]float64) error) {
+// guardedTol runs fill on a slice of len(want) between sentinel guard
+// zones, which must survive, and compares the result with want, within tol
+// relative to max(1, |want|).
+func guardedTol(t *testing.T, what string, want []float64, tol float64, fill func([]float64) error) {
 	t.Helper()
 	const guard = 8
 	n := len(want)
@@ -106,7 +107,7 @@ func guarded(t *testing.T, what string, want []float64, fill func([]float64) err
 	if err := fill(buf[guard : guard+n : guard+n]); err != nil {
 		t.Fatalf("%s: %v", what, err)
 	}
-	if k := closeTo(buf[guard:guard+n], want, 1e-12); k >= 0 {
+	if k := closeTo(buf[guard:guard+n], want, tol); k >= 0 {
 		t.Fatalf("%s: element %d: got %v, want %v", what, k, buf[guard+k], want[k])
 	}
 	for i := range guard {
@@ -639,25 +640,34 @@ func FuzzConv2D(f *testing.F) {
 			wantDX = toNHWC(wantDX, p.N, p.C, p.H, p.W)
 			wantDW = oihwToHWIO(wantDW, p.F, p.C/g, p.KH, p.KW)
 		}
-		for _, algo := range []Algorithm{Auto, BatchedGEMM, Direct} {
-			p.Algo = algo
-			guarded(t, fmt.Sprintf("%v %v BackwardData", p, algo), wantDX, func(out []float64) error { return p.BackwardData(out, dy, wt) })
-			guarded(t, fmt.Sprintf("%v %v BackwardFilter", p, algo), wantDW, func(out []float64) error { return p.BackwardFilter(out, x, dy) })
-			got32 := make([]float32, len(wantDX))
-			if err := p.BackwardData32(got32, float32s(dy), w32); err != nil {
-				t.Fatal(err)
-			}
-			if k := closeTo(float64s(got32), wantDX, 1e-4); k >= 0 {
-				t.Fatalf("%v %v BackwardData32: element %d: got %v, want %v", p, algo, k, got32[k], wantDX[k])
-			}
-			got32 = make([]float32, len(wantDW))
-			if err := p.BackwardFilter32(got32, x32, float32s(dy)); err != nil {
-				t.Fatal(err)
-			}
-			if k := closeTo(float64s(got32), wantDW, 1e-4); k >= 0 {
-				t.Fatalf("%v %v BackwardFilter32: element %d: got %v, want %v", p, algo, k, got32[k], wantDW[k])
+		for _, algo := range algosFor(p) {
+			for _, tile := range winogradTiles(algo) {
+				p.Algo, p.WinogradTile = algo, tile
+				// Winograd's filter gradient sums N·OH·OW products: its
+				// error grows with that scale (TestWinogradFilterError).
+				tol64, tol32 := 1e-12, 1e-4
+				if algo == Winograd {
+					tol64, tol32 = 1e-11, 1e-3
+				}
+				guardedTol(t, fmt.Sprintf("%v %v BackwardData", p, algo), wantDX, tol64, func(out []float64) error { return p.BackwardData(out, dy, wt) })
+				guardedTol(t, fmt.Sprintf("%v %v BackwardFilter", p, algo), wantDW, tol64, func(out []float64) error { return p.BackwardFilter(out, x, dy) })
+				got32 := make([]float32, len(wantDX))
+				if err := p.BackwardData32(got32, float32s(dy), w32); err != nil {
+					t.Fatal(err)
+				}
+				if k := closeTo(float64s(got32), wantDX, tol32); k >= 0 {
+					t.Fatalf("%v %v BackwardData32: element %d: got %v, want %v", p, algo, k, got32[k], wantDX[k])
+				}
+				got32 = make([]float32, len(wantDW))
+				if err := p.BackwardFilter32(got32, x32, float32s(dy)); err != nil {
+					t.Fatal(err)
+				}
+				if k := closeTo(float64s(got32), wantDW, tol32); k >= 0 {
+					t.Fatalf("%v %v BackwardFilter32: element %d: got %v, want %v", p, algo, k, got32[k], wantDW[k])
+				}
 			}
 		}
+		p.Algo, p.WinogradTile = Auto, 0
 		if err := p.BackwardData(make([]float64, nx), make([]float64, ny+1), wt); !errors.Is(err, ErrLength) {
 			t.Fatalf("%v: dy too long: got %v, want ErrLength", p, err)
 		}

@@ -43,6 +43,9 @@ type winoMat struct {
 	// Bᵀ⊗Bᵀ and Aᵀ⊗Aᵀ (see winoKron), set by init.
 	tin64, tout64 []float64
 	tin32, tout32 []float32
+	// G⊗G (α²×9), for BackwardFilter's output transform.
+	tg64 []float64
+	tg32 []float32
 }
 
 var wino2 = winoMat{
@@ -161,7 +164,6 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	aa, mm := a*a, m*m
 	t0 := task * j.rows
 	nt := min(j.rows, g.n*j.tilesH*j.tilesW-t0)
-	perImage := j.tilesH * j.tilesW
 	c, f := g.c, g.f
 	tin, tout := winoKron[T](v)
 
@@ -173,28 +175,9 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	mb := growBuf(&ws.out, aa*f*nt)
 	// The tiles' images and top-left input pixels (j.rows <= 256).
 	var tn, th, tw [256]int
-	for k := range nt {
-		tile := t0 + k
-		n, r := tile/perImage, tile%perImage
-		tn[k], th[k], tw[k] = n, r/j.tilesW*m-g.ph, r%j.tilesW*m-g.pw
-	}
+	winoTileCoords(g, j.tilesH, j.tilesW, t0, nt, &tn, &th, &tw)
 	if g.nhwc {
-		// A tile position's C channels are contiguous: one copy each.
-		for k := range nt {
-			for i := range a {
-				ih := th[k] + i
-				for jj := range a {
-					iw := tw[k] + jj
-					q := i*a + jj
-					dst := d[(q*nt+k)*c : (q*nt+k+1)*c]
-					if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
-						clear(dst)
-						continue
-					}
-					copy(dst, j.x[((tn[k]*g.h+ih)*g.w+iw)*c:])
-				}
-			}
-		}
+		winoGatherNHWC(g, d, j.x, nt, &tn, &th, &tw)
 	} else {
 		// Row q·C + ci of D runs over the tiles: written in order, read
 		// from channel ci's plane m pixels apart. Tiles wholly inside the
@@ -279,6 +262,40 @@ func (j *convJob[T]) winograd(ws *convWorkspace[T], task int) {
 	}
 }
 
+// winoTileCoords sets, for tiles [t0, t0+nt) of the batch (nt <= 256), the
+// image tn and the top-left input pixel (th, tw) of each, padding counted.
+func winoTileCoords(g *convGeom, tilesH, tilesW, t0, nt int, tn, th, tw *[256]int) {
+	m, perImage := g.wino.m, tilesH*tilesW
+	for k := range nt {
+		tile := t0 + k
+		n, r := tile/perImage, tile%perImage
+		tn[k], th[k], tw[k] = n, r/tilesW*m-g.ph, r%tilesW*m-g.pw
+	}
+}
+
+// winoGatherNHWC copies the α×α input tiles of NHWC x into d, tile-major:
+// row q = i·α + j of α² holds every tile's C channels at (i, j), [nt×C],
+// zeros in the padding. A tile position's C channels are contiguous: one
+// copy each.
+func winoGatherNHWC[T convFloat](g *convGeom, d, x []T, nt int, tn, th, tw *[256]int) {
+	a, c := g.wino.alpha, g.c
+	for k := range nt {
+		for i := range a {
+			ih := th[k] + i
+			for jj := range a {
+				iw := tw[k] + jj
+				q := i*a + jj
+				dst := d[(q*nt+k)*c : (q*nt+k+1)*c]
+				if ih < 0 || ih >= g.h || iw < 0 || iw >= g.w {
+					clear(dst)
+					continue
+				}
+				copy(dst, x[((tn[k]*g.h+ih)*g.w+iw)*c:])
+			}
+		}
+	}
+}
+
 // winoKron returns v's transforms as Kronecker products for T: Bᵀ⊗Bᵀ
 // (α²×α²), which maps a tile's α² elements to its transform's, and Aᵀ⊗Aᵀ
 // (m²×α²), which maps α² products to the m×m outputs.
@@ -291,7 +308,8 @@ func winoKron[T convFloat](v *winoMat) (tin, tout []T) {
 }
 
 // kron returns L⊗L for L r×k (row-major): (L⊗L)[(a, b)][(i, j)] =
-// L[a][i]·L[b][j], exact in float64 and float32 for the Winograd matrices.
+// L[a][i]·L[b][j]: exact in float64 and float32 for Bᵀ and Aᵀ, whose
+// entries are small integers; G⊗G of F(4×4) rounds its sixths once.
 func kron(l []float64, r, k int) []float64 {
 	out := make([]float64, r*r*k*k)
 	for a := range r {
@@ -310,6 +328,11 @@ func init() {
 	for _, v := range []*winoMat{&wino2, &wino4} {
 		v.tin64 = kron(v.bt, v.alpha, v.alpha)
 		v.tout64 = kron(v.at, v.m, v.alpha)
+		v.tg64 = kron(v.g, v.alpha, 3)
+		v.tg32 = make([]float32, len(v.tg64))
+		for i, x := range v.tg64 {
+			v.tg32[i] = float32(x)
+		}
 		v.tin32 = make([]float32, len(v.tin64))
 		for i, x := range v.tin64 {
 			v.tin32[i] = float32(x)

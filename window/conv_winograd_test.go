@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // TestWinogradError measures Winograd's error against the float64 direct
@@ -130,6 +132,60 @@ func TestWinogradTransforms(t *testing.T) {
 					t.Errorf("F(%d) %s transform, element %d: %v (float32 %v), want %v", m, tc.name, p, got, got32, want[p])
 				}
 			}
+		}
+	}
+}
+
+// TestWinogradFilterError pins BackwardFilter's Winograd error, the
+// largest error of an element of dW relative to its Σ|x|·|dy|, against the
+// bounds the Winograd constant's documentation states.
+func TestWinogradFilterError(t *testing.T) {
+	p := Conv2D{N: 2, C: 32, H: 12, W: 13, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1}
+	rnd := rand.New(rand.NewPCG(9, 10))
+	oh, ow := p.OutDims()
+	x, w, dy := randSlice(rnd, p.N*p.C*p.H*p.W), randSlice(rnd, p.F*p.C*9), randSlice(rnd, p.N*p.F*oh*ow)
+	_, want := refBackwardNCHW(p, x, w, dy)
+	abs := func(s []float64) []float64 {
+		a := make([]float64, len(s))
+		for i, v := range s {
+			a[i] = math.Abs(v)
+		}
+		return a
+	}
+	_, scale := refBackwardNCHW(p, abs(x), w, abs(dy))
+	rel := func(got []float64) float64 {
+		e := 0.0
+		for i := range got {
+			e = max(e, math.Abs(got[i]-want[i])/scale[i])
+		}
+		return e
+	}
+	for _, tc := range []struct {
+		tile  int
+		f32   bool
+		bound float64
+	}{
+		{2, false, 0x1p-50}, {4, false, 0x1p-47}, {2, true, 0x1p-21}, {4, true, 0x1p-18},
+	} {
+		q := p
+		q.Algo, q.WinogradTile = Winograd, tc.tile
+		d := p
+		d.Algo = Direct
+		got, direct := make([]float64, len(want)), make([]float64, len(want))
+		if tc.f32 {
+			g32, d32 := make([]float32, len(want)), make([]float32, len(want))
+			require.NoError(t, q.BackwardFilter32(g32, float32s(x), float32s(dy)))
+			require.NoError(t, d.BackwardFilter32(d32, float32s(x), float32s(dy)))
+			got, direct = float64s(g32), float64s(d32)
+		} else {
+			require.NoError(t, q.BackwardFilter(got, x, dy))
+			require.NoError(t, d.BackwardFilter(direct, x, dy))
+		}
+		e, ed := rel(got), rel(direct)
+		name := fmt.Sprintf("F(%d×%d, 3×3) float%d", tc.tile, tc.tile, map[bool]int{false: 64, true: 32}[tc.f32])
+		t.Logf("%s: max error %.3g (2^%.1f) of Σ|x|·|dy|; direct %.3g (2^%.1f)", name, e, math.Log2(e), ed, math.Log2(ed))
+		if e > tc.bound {
+			t.Errorf("%s: error %.3g exceeds the documented %.3g", name, e, tc.bound)
 		}
 	}
 }
