@@ -61,7 +61,9 @@ const bwdChunks = 8
 // Algo) would run that layer with Winograd or the depthwise kernel,
 // BackwardData is the Forward of the transposed layer — dy convolved with
 // the filters rotated by 180° and their channels swapped, padded by
-// (K−1)·d − p — and so as fast as a forward pass. Otherwise it runs
+// (K−1)·d − p — and so as fast as a forward pass. Where Forward runs
+// Im2Col, it runs one GEMM per image and group into the patch matrix
+// (col = Wᵀ·dy) and adds the patches back (col2im). Otherwise it runs
 // per-tap GEMMs, except Direct (the loop nest, the reference) and
 // depthwise layers, which run loop nests of their own (the transposes of
 // the Depthwise algorithm's). Errors are
@@ -81,8 +83,9 @@ func (p Conv2D) BackwardData32(dx, dy, w []float32) error { return convBackward(
 // (x zero in the padding), PyTorch's torch.nn.grad.conv2d_weight. Where
 // Forward runs Winograd (asked for, or Auto's choice), so does the filter
 // pass (see Winograd: α² GEMMs over the tiles, with the same error
-// bounds); otherwise it runs per-tap GEMMs, or a loop nest for Direct and
-// depthwise layers. The sum over images is accumulated in a fixed order:
+// bounds); where Forward runs Im2Col, one GEMM per image and group over the
+// patch matrix (dW += dy·colᵀ); otherwise per-tap GEMMs, or a loop nest for
+// Direct and depthwise layers. The sum over images is accumulated in a fixed order:
 // the result is the same on every run and any GOMAXPROCS. Errors are
 // those of Forward; on any error nothing is written.
 func (p Conv2D) BackwardFilter(dw, x, dy []float64) error { return convBackward(p, true, dw, x, dy) }
@@ -123,19 +126,26 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 	// loops, as in Forward. Depthwise layers run loop nests of their own.
 	direct := p.Algo == Direct ||
 		!g.depthwise() && be.MaxDim < math.MaxInt && g.maxLen > be.MaxDim
+	// The passes follow Forward's algorithm: Winograd's own transforms, the
+	// patch matrix for Im2Col, per-tap GEMMs otherwise.
+	var algo Algorithm
+	if !direct && !g.depthwise() {
+		algo, _, err = resolve[T](p, &g, &be)
+		if err != nil {
+			algo = BatchedGEMM // the patch matrix overflows: per-tap GEMMs need none
+		}
+	}
 	if filter {
 		if direct {
 			directBackwardFilter(&g, out, a, b)
 			return nil
 		}
-		if !g.depthwise() && (p.Algo == Auto || p.Algo == Winograd) {
-			// Where Forward runs Winograd, so does the filter pass.
-			if algo, _, err := resolve[T](p, &g, &be); err == nil && algo == Winograd {
-				runWinoFilter(&g, &be, out, a, b)
-				return nil
-			}
+		switch algo {
+		case Winograd:
+			runWinoFilter(&g, &be, out, a, b)
+		default:
+			runBackward(&g, &be, true, algo == Im2Col, out, a, b)
 		}
-		runBackward(&g, &be, true, out, a, b)
 		return nil
 	}
 	if direct {
@@ -153,7 +163,7 @@ func convBackward[T convFloat](p Conv2D, filter bool, out, a, b []T) error {
 		putBuf(buf)
 		return err
 	}
-	runBackward(&g, &be, false, out, b, a)
+	runBackward(&g, &be, false, algo == Im2Col, out, b, a)
 	return nil
 }
 
@@ -216,6 +226,7 @@ type bwdMode int
 
 const (
 	bwdData          bwdMode = iota // an image of dx, by per-tap GEMMs
+	bwdIm2colData                   // an image of dx, through its patch matrix
 	bwdDepthwiseData                // an image of dx, by the depthwise loop nests
 	bwdPartials                     // a chunk of images summed into its partial dW
 	bwdPad                          // runFilter's phase 0: an image padded
@@ -234,7 +245,8 @@ type bwdJob[T convFloat] struct {
 	x, w, dy []T // x is dx for the data passes; w the filters
 	wt       []T // NCHW data pass: filters tap-major [KH·KW][F×Cg]
 	partial  [][]T
-	chunk    int // images per chunk (bwdPartials)
+	chunk    int  // images per chunk (bwdPartials)
+	im2col   bool // bwdPartials: through the patch matrix, in dw's layout
 	// runFilter's: every image padded once (xAll, dyAll and their strides
 	// per image), then tasks over taps × groups × blocks of Fg.
 	xAll, dyAll      []T
@@ -279,12 +291,15 @@ func (j *bwdJob[T]) run(be *blasbridge.Backend, procs int) {
 	j.wg.Wait()
 }
 
-func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, out, in, dy []T) {
-	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), dy: dy}
+// runBackward runs the filter pass (out = dw, in = x) or the data pass
+// (out = dx, in = w) by per-tap GEMMs, through the patch matrix (im2col,
+// where Forward runs Im2Col) or the depthwise loop nests.
+func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter, im2col bool, out, in, dy []T) {
+	j := &bwdJob[T]{g: *g, gm: newGemmer[T](be), dy: dy, im2col: im2col && !g.depthwise()}
 	defer j.release()
 	procs := runtime.GOMAXPROCS(0)
 	switch {
-	case filter && !g.depthwise() && bwdChunks*g.wlen > g.xlen/4:
+	case filter && !g.depthwise() && !j.im2col && bwdChunks*g.wlen > g.xlen/4:
 		// dW is large against the input (many channels, few pixels): no
 		// partial sums of it, tasks over its taps instead.
 		j.x = in
@@ -303,6 +318,8 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 		}
 	case g.depthwise():
 		j.mode, j.x, j.w, j.ntasks = bwdDepthwiseData, out, in, g.n
+	case j.im2col:
+		j.mode, j.x, j.w, j.ntasks = bwdIm2colData, out, in, g.n
 	default:
 		j.mode, j.x, j.w, j.ntasks = bwdData, out, in, g.n
 		if !g.nhwc {
@@ -315,12 +332,17 @@ func runBackward[T convFloat](g *convGeom, be *blasbridge.Backend, filter bool, 
 		return
 	}
 	// Sum the partials in chunk order: they are tap-major [KH·KW][F×Cg],
-	// HWIO already, and go to OIHW [F][Cg][KH·KW] for NCHW.
+	// HWIO already, and go to OIHW [F][Cg][KH·KW] for NCHW; im2col's are
+	// in dw's layout.
 	acc := j.partial[0]
 	for _, p := range j.partial[1:] {
 		for i, v := range p {
 			acc[i] += v
 		}
+	}
+	if j.im2col {
+		copy(out, acc)
+		return
 	}
 	fromTapMajor(g, out, acc)
 }
@@ -490,13 +512,18 @@ func (j *bwdJob[T]) work() {
 		switch j.mode {
 		case bwdData:
 			j.data(ws, t)
+		case bwdIm2colData:
+			j.im2colData(ws, t)
 		case bwdDepthwiseData:
 			j.depthwiseData(t)
 		case bwdPartials:
 			for n := t * j.chunk; n < min((t+1)*j.chunk, j.g.n); n++ {
-				if j.g.depthwise() {
+				switch {
+				case j.g.depthwise():
 					j.depthwiseWeights(ws, n, j.partial[t])
-				} else {
+				case j.im2col:
+					j.im2colWeights(ws, n, j.partial[t])
+				default:
 					j.weights(ws, n, j.partial[t])
 				}
 			}

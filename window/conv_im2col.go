@@ -7,7 +7,47 @@ func (j *convJob[T]) im2colNCHW(ws *convWorkspace[T], n int) {
 	g := &j.g
 	p := g.oh * g.ow
 	col := growBuf(&ws.in, g.col)
-	x := j.x[n*g.c*g.h*g.w:]
+	packColNCHW(g, col, j.x[n*g.c*g.h*g.w:])
+	// Group gi's rows of col are the block of its channels; its filters are
+	// rows gi·Fg… of W[F×Cg·KH·KW].
+	y := j.y[n*g.f*p:]
+	for gi := range g.groups {
+		j.gm.nn(g.fg, p, g.gpatch, j.w[gi*g.fg*g.gpatch:], g.gpatch, col[gi*g.gpatch*p:], p, 0, y[gi*g.fg*p:], p)
+	}
+}
+
+// im2colNHWC packs image n's patch matrix col[P×K], K = G·KH·KW·Cg ordered
+// (group, kh, kw, c) so that each group's columns are the (kh, kw, c) rows
+// of the HWIO filters, and computes Y_n[P×F] = col · W[K×F] one group's
+// P×Fg block at a time (one GEMM when dense).
+func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
+	g := &j.g
+	p := g.oh * g.ow
+	col := growBuf(&ws.in, g.col)
+	packColNHWC(g, col, j.x[n*g.h*g.w*g.c:])
+	y := j.y[n*p*g.f:]
+	for gi := range g.groups {
+		j.gm.nn(p, g.fg, g.gpatch, col[gi*g.gpatch:], g.patch, j.w[gi*g.fg:], g.f, 0, y[gi*g.fg:], g.f)
+	}
+}
+
+// gatherRow sets out[o] = xr[iw + o·sw], zero where that index falls
+// outside xr (the zero padding): one row of a padded, strided input tap.
+func gatherRow[T convFloat](out, xr []T, iw, sw int) {
+	for o := range out {
+		if iw >= 0 && iw < len(xr) {
+			out[o] = xr[iw]
+		} else {
+			out[o] = 0
+		}
+		iw += sw
+	}
+}
+
+// packColNCHW packs the patch matrix col[K×P] of one NCHW image x, K =
+// C·KH·KW ordered (c, kh, kw), P = OH·OW, zeros for the padding.
+func packColNCHW[T convFloat](g *convGeom, col, x []T) {
+	p := g.oh * g.ow
 	k := 0
 	for c := range g.c {
 		xc := x[c*g.h*g.w:]
@@ -27,23 +67,11 @@ func (j *convJob[T]) im2colNCHW(ws *convWorkspace[T], n int) {
 			}
 		}
 	}
-	// Group gi's rows of col are the block of its channels; its filters are
-	// rows gi·Fg… of W[F×Cg·KH·KW].
-	y := j.y[n*g.f*p:]
-	for gi := range g.groups {
-		j.gm.nn(g.fg, p, g.gpatch, j.w[gi*g.fg*g.gpatch:], g.gpatch, col[gi*g.gpatch*p:], p, 0, y[gi*g.fg*p:], p)
-	}
 }
 
-// im2colNHWC packs image n's patch matrix col[P×K], K = G·KH·KW·Cg ordered
-// (group, kh, kw, c) so that each group's columns are the (kh, kw, c) rows
-// of the HWIO filters, and computes Y_n[P×F] = col · W[K×F] one group's
-// P×Fg block at a time (one GEMM when dense).
-func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
-	g := &j.g
-	p := g.oh * g.ow
-	col := growBuf(&ws.in, g.col)
-	x := j.x[n*g.h*g.w*g.c:]
+// packColNHWC packs the patch matrix col[P×K] of one NHWC image x, K =
+// G·KH·KW·Cg ordered (group, kh, kw, c), zeros for the padding.
+func packColNHWC[T convFloat](g *convGeom, col, x []T) {
 	for oh := range g.oh {
 		for ow := range g.ow {
 			row := col[(oh*g.ow+ow)*g.patch:]
@@ -66,22 +94,5 @@ func (j *convJob[T]) im2colNHWC(ws *convWorkspace[T], n int) {
 				}
 			}
 		}
-	}
-	y := j.y[n*p*g.f:]
-	for gi := range g.groups {
-		j.gm.nn(p, g.fg, g.gpatch, col[gi*g.gpatch:], g.patch, j.w[gi*g.fg:], g.f, 0, y[gi*g.fg:], g.f)
-	}
-}
-
-// gatherRow sets out[o] = xr[iw + o·sw], zero where that index falls
-// outside xr (the zero padding): one row of a padded, strided input tap.
-func gatherRow[T convFloat](out, xr []T, iw, sw int) {
-	for o := range out {
-		if iw >= 0 && iw < len(xr) {
-			out[o] = xr[iw]
-		} else {
-			out[o] = 0
-		}
-		iw += sw
 	}
 }

@@ -108,14 +108,18 @@ func (g *gemmer[T]) gemm(tA, tB bool, m, n, k int, a []T, lda int, b []T, ldb in
 	}
 	for i := 0; i < m; i += mc {
 		mi := min(mc, m-i)
-		ai := a[i*lda:] // row i of A
+		var ai []T
 		if tA {
 			ai = a[i:] // column i of the stored k×m
+		} else {
+			ai = a[i*lda:] // row i of A
 		}
 		for jj := 0; jj < n; jj += nc {
-			bj := b[jj:] // column jj of B
+			var bj []T
 			if tB {
 				bj = b[jj*ldb:] // row jj of the stored n×k
+			} else {
+				bj = b[jj:] // column jj of B
 			}
 			g.call(tA, tB, mi, min(nc, n-jj), k, ai, lda, bj, ldb, beta, c[i*ldc+jj:], ldc)
 		}
