@@ -429,9 +429,12 @@ func (g *convGeom) auto(be *blasbridge.Backend, f32 bool) (Algorithm, string, in
 	//     waste more of the edge: F(4×4) for float64 images of at least
 	//     28×28 outputs, F(2×2) otherwise (and always in float32, where
 	//     F(4×4) loses digits).
-	//   - OpenBLAS, whose GEMMs are 5–10 times faster: only in float64 on
-	//     pixel-rich layers, F(4×4) at 0.60–0.80× on 56×56×64; on 14×14×256
-	//     it ran 1.2–2× slower, and float32's F(2×2) gained at most 8%.
+	//   - OpenBLAS, whose GEMMs are 5–10 times faster: only on pixel-rich
+	//     layers. float64 F(4×4) at 0.60–0.80× on 56×56×64; on 14×14×256 it
+	//     ran 1.2–2× slower. float32 F(2×2) in NHWC, 0.78× on 56×56×64
+	//     (3.6 ms against 4.6; at most 8% faster on the first fit's Intel
+	//     machine, never slower), 1.15–1.7× slower on 14×14×256; in NCHW,
+	//     whose tiles are gathered element by element, 1.25× slower.
 	winoOK := g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && g.cg >= 16 && g.fg >= 16
 	big := g.oh*g.ow >= 28*28
 	switch {
@@ -443,6 +446,8 @@ func (g *convGeom) auto(be *blasbridge.Backend, f32 bool) (Algorithm, string, in
 		return Winograd, "Gonum's BLAS, a 3×3 stride-1 kernel and at least 16 channels a group: Winograd's fewer multiplications win", tile
 	case winoOK && !f32 && g.oh*g.ow >= 16*g.cg:
 		return Winograd, "float64 on a 3×3 stride-1 layer with many pixels per channel: F(4×4)'s four times fewer multiplications win", 4
+	case winoOK && g.nhwc && g.oh*g.ow >= 16*g.cg:
+		return Winograd, "float32 NHWC on a 3×3 stride-1 layer with many pixels per channel: F(2×2)'s 2.25 times fewer multiplications win (F(4×4) loses digits in float32)", 2
 	}
 	// One GEMM per image beats per-tap GEMMs when the patch matrix is small
 	// (8×256×14×14, 3×3), whose tap GEMMs are F×(a few output rows)×C; kn2row

@@ -736,7 +736,7 @@ func TestConv2DAutoRule(t *testing.T) {
 		{"56x64-3x3", NCHW, false, &openblas, Winograd, 4},
 		{"56x64-3x3", NHWC, false, &openblas, Winograd, 4},
 		{"56x64-3x3", NCHW, true, &openblas, BatchedGEMM, 0},
-		{"56x64-3x3", NHWC, true, &openblas, BatchedGEMM, 0},
+		{"56x64-3x3", NHWC, true, &openblas, Winograd, 2},
 		{"14x256-3x3", NCHW, false, &openblas, Im2Col, 0},
 		{"14x256-3x3", NHWC, true, &openblas, Im2Col, 0},
 		{"56x64-1x1-f256", NHWC, false, &openblas, BatchedGEMM, 0},
