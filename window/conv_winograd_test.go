@@ -9,6 +9,52 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// winogradBounds are the error bounds the Winograd constant's
+// documentation states, relative to each output's Σ|a|·|b| over the terms
+// of its sum, for F(2×2) and F(4×4) in float64 and float32.
+var winogradBounds = []struct {
+	tile  int
+	f32   bool
+	bound float64
+}{
+	{2, false, 0x1p-50}, {4, false, 0x1p-47}, {2, true, 0x1p-21}, {4, true, 0x1p-18},
+}
+
+// checkWinogradError runs pass (a Forward or BackwardFilter of q into a new
+// slice, in float32 when f32) with Winograd at every documented tile and
+// precision and with Direct, measures the largest error against want
+// relative to scale, logs it next to the direct algorithm's own, and fails
+// where it exceeds the bound.
+func checkWinogradError(t *testing.T, p Conv2D, of string, want, scale []float64, pass func(q Conv2D, f32 bool) []float64) {
+	t.Helper()
+	rel := func(got []float64) float64 {
+		e := 0.0
+		for i := range got {
+			e = max(e, math.Abs(got[i]-want[i])/scale[i])
+		}
+		return e
+	}
+	for _, tc := range winogradBounds {
+		q, d := p, p
+		q.Algo, q.WinogradTile = Winograd, tc.tile
+		d.Algo = Direct
+		e, ed := rel(pass(q, tc.f32)), rel(pass(d, tc.f32))
+		name := fmt.Sprintf("F(%d×%d, 3×3) float%d", tc.tile, tc.tile, map[bool]int{false: 64, true: 32}[tc.f32])
+		t.Logf("%s: max error %.3g (2^%.1f) of %s; direct %.3g (2^%.1f)", name, e, math.Log2(e), of, ed, math.Log2(ed))
+		if e > tc.bound {
+			t.Errorf("%s: error %.3g exceeds the documented %.3g", name, e, tc.bound)
+		}
+	}
+}
+
+func absSlice(s []float64) []float64 {
+	a := make([]float64, len(s))
+	for i, v := range s {
+		a[i] = math.Abs(v)
+	}
+	return a
+}
+
 // TestWinogradError measures Winograd's error against the float64 direct
 // sum on random inputs in [−1, 1), C = 64, 3×3, padding 1, in units of
 // Σ|x|·|w| over each output's taps (the scale rounding works on), and
@@ -18,59 +64,39 @@ func TestWinogradError(t *testing.T) {
 	p := Conv2D{N: 2, C: 64, H: 12, W: 13, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1}
 	rnd := rand.New(rand.NewPCG(7, 8))
 	x, w := randSlice(rnd, p.N*p.C*p.H*p.W), randSlice(rnd, p.F*p.C*9)
-	want := refConvNCHW(p, x, w)
-	absX, absW := make([]float64, len(x)), make([]float64, len(w))
-	for i, v := range x {
-		absX[i] = math.Abs(v)
-	}
-	for i, v := range w {
-		absW[i] = math.Abs(v)
-	}
-	scale := refConvNCHW(p, absX, absW)
-	rel := func(got []float64) float64 {
-		e := 0.0
-		for i := range got {
-			e = max(e, math.Abs(got[i]-want[i])/scale[i])
+	want, scale := refConvNCHW(p, x, w), refConvNCHW(p, absSlice(x), absSlice(w))
+	checkWinogradError(t, p, "Σ|x|·|w|", want, scale, func(q Conv2D, f32 bool) []float64 {
+		if f32 {
+			got := make([]float32, len(want))
+			require.NoError(t, q.Forward32(got, float32s(x), float32s(w)))
+			return float64s(got)
 		}
-		return e
-	}
-	for _, tc := range []struct {
-		tile  int
-		f32   bool
-		bound float64
-	}{
-		{2, false, 0x1p-50}, {4, false, 0x1p-47}, {2, true, 0x1p-21}, {4, true, 0x1p-18},
-	} {
-		q := p
-		q.Algo, q.WinogradTile = Winograd, tc.tile
-		d := p
-		d.Algo = Direct
-		var got, direct []float64
-		if tc.f32 {
-			g32, d32 := make([]float32, len(want)), make([]float32, len(want))
-			if err := q.Forward32(g32, float32s(x), float32s(w)); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Forward32(d32, float32s(x), float32s(w)); err != nil {
-				t.Fatal(err)
-			}
-			got, direct = float64s(g32), float64s(d32)
-		} else {
-			got, direct = make([]float64, len(want)), make([]float64, len(want))
-			if err := q.Forward(got, x, w); err != nil {
-				t.Fatal(err)
-			}
-			if err := d.Forward(direct, x, w); err != nil {
-				t.Fatal(err)
-			}
+		got := make([]float64, len(want))
+		require.NoError(t, q.Forward(got, x, w))
+		return got
+	})
+}
+
+// TestWinogradFilterError pins BackwardFilter's Winograd error, the
+// largest error of an element of dW relative to its Σ|x|·|dy|, against the
+// same bounds.
+func TestWinogradFilterError(t *testing.T) {
+	p := Conv2D{N: 2, C: 32, H: 12, W: 13, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1}
+	rnd := rand.New(rand.NewPCG(9, 10))
+	oh, ow := p.OutDims()
+	x, w, dy := randSlice(rnd, p.N*p.C*p.H*p.W), randSlice(rnd, p.F*p.C*9), randSlice(rnd, p.N*p.F*oh*ow)
+	_, want := refBackwardNCHW(p, x, w, dy)
+	_, scale := refBackwardNCHW(p, absSlice(x), w, absSlice(dy))
+	checkWinogradError(t, p, "Σ|x|·|dy|", want, scale, func(q Conv2D, f32 bool) []float64 {
+		if f32 {
+			got := make([]float32, len(want))
+			require.NoError(t, q.BackwardFilter32(got, float32s(x), float32s(dy)))
+			return float64s(got)
 		}
-		e, ed := rel(got), rel(direct)
-		name := fmt.Sprintf("F(%d×%d, 3×3) float%d", tc.tile, tc.tile, map[bool]int{false: 64, true: 32}[tc.f32])
-		t.Logf("%s: max error %.3g (2^%.1f) of Σ|x|·|w|; direct %.3g (2^%.1f)", name, e, math.Log2(e), ed, math.Log2(ed))
-		if e > tc.bound {
-			t.Errorf("%s: error %.3g exceeds the documented %.3g", name, e, tc.bound)
-		}
-	}
+		got := make([]float64, len(want))
+		require.NoError(t, q.BackwardFilter(got, x, dy))
+		return got
+	})
 }
 
 // winoSandwich sets d[:r·r] = L · D · Lᵀ, L r×k (row-major, float64), D the
@@ -132,60 +158,6 @@ func TestWinogradTransforms(t *testing.T) {
 					t.Errorf("F(%d) %s transform, element %d: %v (float32 %v), want %v", m, tc.name, p, got, got32, want[p])
 				}
 			}
-		}
-	}
-}
-
-// TestWinogradFilterError pins BackwardFilter's Winograd error, the
-// largest error of an element of dW relative to its Σ|x|·|dy|, against the
-// bounds the Winograd constant's documentation states.
-func TestWinogradFilterError(t *testing.T) {
-	p := Conv2D{N: 2, C: 32, H: 12, W: 13, F: 16, KH: 3, KW: 3, PadH: 1, PadW: 1}
-	rnd := rand.New(rand.NewPCG(9, 10))
-	oh, ow := p.OutDims()
-	x, w, dy := randSlice(rnd, p.N*p.C*p.H*p.W), randSlice(rnd, p.F*p.C*9), randSlice(rnd, p.N*p.F*oh*ow)
-	_, want := refBackwardNCHW(p, x, w, dy)
-	abs := func(s []float64) []float64 {
-		a := make([]float64, len(s))
-		for i, v := range s {
-			a[i] = math.Abs(v)
-		}
-		return a
-	}
-	_, scale := refBackwardNCHW(p, abs(x), w, abs(dy))
-	rel := func(got []float64) float64 {
-		e := 0.0
-		for i := range got {
-			e = max(e, math.Abs(got[i]-want[i])/scale[i])
-		}
-		return e
-	}
-	for _, tc := range []struct {
-		tile  int
-		f32   bool
-		bound float64
-	}{
-		{2, false, 0x1p-50}, {4, false, 0x1p-47}, {2, true, 0x1p-21}, {4, true, 0x1p-18},
-	} {
-		q := p
-		q.Algo, q.WinogradTile = Winograd, tc.tile
-		d := p
-		d.Algo = Direct
-		got, direct := make([]float64, len(want)), make([]float64, len(want))
-		if tc.f32 {
-			g32, d32 := make([]float32, len(want)), make([]float32, len(want))
-			require.NoError(t, q.BackwardFilter32(g32, float32s(x), float32s(dy)))
-			require.NoError(t, d.BackwardFilter32(d32, float32s(x), float32s(dy)))
-			got, direct = float64s(g32), float64s(d32)
-		} else {
-			require.NoError(t, q.BackwardFilter(got, x, dy))
-			require.NoError(t, d.BackwardFilter(direct, x, dy))
-		}
-		e, ed := rel(got), rel(direct)
-		name := fmt.Sprintf("F(%d×%d, 3×3) float%d", tc.tile, tc.tile, map[bool]int{false: 64, true: 32}[tc.f32])
-		t.Logf("%s: max error %.3g (2^%.1f) of Σ|x|·|dy|; direct %.3g (2^%.1f)", name, e, math.Log2(e), ed, math.Log2(ed))
-		if e > tc.bound {
-			t.Errorf("%s: error %.3g exceeds the documented %.3g", name, e, tc.bound)
 		}
 	}
 }
