@@ -28,8 +28,8 @@ import (
 // column-major) whenever one of its strides is 1 and packs it otherwise; the
 // plan's CopiedBytes counts what was packed. The filters, in the Format's
 // weight layout, are re-packed tap-major for NCHW as Forward does. (A
-// depthwise layer's per-tap products, 1×1 · 1×L, are among those blasbridge
-// may pack: strided depthwise views can copy, and the plan says how much.)
+// depthwise layer's per-tap products, 1×1 · 1×L, read a row of x of any
+// positive stride, which BLAS takes in place: they copy nothing.)
 //
 // It returns an error, and writes nothing, for an array that fails Check,
 // shapes that do not match p (ErrLength), a dst whose elements share
