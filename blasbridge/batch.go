@@ -93,9 +93,10 @@ func (p BatchPlan) String() string {
 // it, and the blocks are shared: both BLASes thread a tall, thin GEMM
 // poorly. A folded GEMM of items the BLAS threads is one call.
 //
-// A C whose memory range overlaps that of A or B (across all items) is
+// A C that shares an element with A or B (any item with any item) is
 // computed through scratch: every item is computed from the inputs as they
-// were, then scattered into C, and the result is right.
+// were, then scattered into C, and the result is right. Items merely
+// interleaved with the inputs' in memory are written directly.
 //
 // GemmBatched returns an error, and writes nothing, for a count that is not
 // positive (ErrBatch); an item of any operand outside its buffer or
@@ -247,10 +248,11 @@ func planBatched[T float](be *Backend, a, b, c *batchOperand[T], count int, beta
 		if err := checkItemsDisjoint(c.l, count, c.stride, c.lo, c.hi); err != nil {
 			return BatchPlan{}, 0, false, err
 		}
-		// Conservative, like overlap: the address ranges of all items
-		// (checked to lie inside their data above) intersect.
-		cr := c.data[c.lo : c.hi+1]
-		aliased = bounds.SlicesOverlap(cr, a.data[a.lo:a.hi+1]) || bounds.SlicesOverlap(cr, b.data[b.lo:b.hi+1])
+		// Whether any element of any item of C is an element of an item of
+		// A or B: the address ranges of all items (checked to lie inside
+		// their data above) first, then the element sets, exactly.
+		budget := aliasBudget(count * c.l.Rows * c.l.Cols)
+		aliased = itemsShare(c, a, count, budget) || itemsShare(c, b, count, budget)
 	}
 
 	var zero T
@@ -280,6 +282,23 @@ func planBatched[T float](be *Backend, a, b, c *batchOperand[T], count int, beta
 		bp.CopiedBytes = copies
 	}
 	return bp, panel, aliased, nil
+}
+
+// itemsShare reports whether an item of x and an item of y, both checked,
+// have an element in common: their address ranges first, then the element
+// sets of the two 3-D layouts (rows, columns, items) exactly, as
+// sharesElement does for matrices.
+func itemsShare[T float](x, y *batchOperand[T], count, budget int) bool {
+	if !bounds.SlicesOverlap(x.data[x.lo:x.hi+1], y.data[y.lo:y.hi+1]) {
+		return false
+	}
+	delta, ok := elemDelta(x.data, y.data)
+	if !ok {
+		return true
+	}
+	return bounds.SharedN(
+		[]int{x.l.Rows, x.l.Cols, count}, []int{x.l.RowStride, x.l.ColStride, x.stride}, x.l.Offset,
+		[]int{y.l.Rows, y.l.Cols, count}, []int{y.l.RowStride, y.l.ColStride, y.stride}, y.l.Offset+delta, budget)
 }
 
 // runBatched runs a planned batch of count items of m×k · k×n, and sets the

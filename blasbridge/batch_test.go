@@ -1045,16 +1045,22 @@ func TestBatchSharedGonumTiles(t *testing.T) {
 		}
 	}
 	// Counted by hand: testing.AllocsPerRun runs on one processor, where
-	// nothing is shared.
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range 20 {
-		if _, err := GemmBatched(1, a, m*k, b, k*n, 0, c, m*n, count); err != nil {
-			t.Fatal(err)
+	// nothing is shared. The counts are process-wide, and a collection
+	// empties the pools (jobs, scratch) whenever it comes, so the fewest of
+	// three rounds is the steady state.
+	fewest := uint64(math.MaxUint64)
+	for range 3 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 20 {
+			if _, err := GemmBatched(1, a, m*k, b, k*n, 0, c, m*n, count); err != nil {
+				t.Fatal(err)
+			}
 		}
+		runtime.ReadMemStats(&after)
+		fewest = min(fewest, after.Mallocs-before.Mallocs)
 	}
-	runtime.ReadMemStats(&after)
-	if allocs := after.Mallocs - before.Mallocs; allocs > 2 {
-		t.Errorf("%d allocations in 20 calls, want none (%v)", allocs, bp)
+	if fewest > 2 {
+		t.Errorf("%d allocations in 20 calls, want none (%v)", fewest, bp)
 	}
 }

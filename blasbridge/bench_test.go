@@ -211,3 +211,76 @@ func BenchmarkGemm(b *testing.B) {
 		reportGFLOPS(b, n, n, n)
 	})
 }
+
+// BenchmarkMul is Mul against mat.Dense.Mul and against Gemm, on two
+// column-major n×n operands (*colmajor.Dense): into a row-major *mat.Dense
+// (out=dense), where mat.Dense.Mul (impl=gonum) untransposes both operands
+// and runs a TT GEMM, and into a *colmajor.Dense (out=colmajor). impl=gemm
+// calls Gemm on the same views Mul finds, so strider/gemm is Mul's own
+// cost (n=64 shows it best). The backend is named apart
+// (backend=gonum|netlib). -count repeats each sub-benchmark in a row; on a
+// shared machine, interleave whole runs instead:
+//
+//	go test -c -o bb.test ./blasbridge
+//	for i in 1 2 3 4 5 6 7 8; do ./bb.test -test.run '^$' -test.bench 'Mul$' >> mul.txt; done
+//	benchstat -col /impl mul.txt
+func BenchmarkMul(b *testing.B) {
+	for _, n := range []int{512, 64} {
+		rng := rand.New(rand.NewPCG(5, 5))
+		a, err := colmajor.New(randSlice(rng, n*n), n, n, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bm, err := colmajor.New(randSlice(rng, n*n), n, n, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		backend := "backend=" + blasbridge.Active().Name
+		for _, out := range []string{"dense", "colmajor"} {
+			var dst mat.Matrix = mat.NewDense(n, n, nil)
+			if out == "colmajor" {
+				dst = colmajor.NewDense(n, n)
+			}
+			// Warm up first (OpenBLAS starts its threads on the first
+			// call), so that the first sub-benchmark of a run is not
+			// slower for coming first.
+			if _, err := blasbridge.Mul(dst, a, bm); err != nil {
+				b.Fatal(err)
+			}
+			impls := []string{"strider", "gemm"}
+			if out == "dense" {
+				impls = append(impls, "gonum")
+			}
+			for _, how := range impls {
+				b.Run(fmt.Sprintf("n=%d/out=%s/%s/impl=%s", n, out, backend, how), func(b *testing.B) {
+					b.ReportAllocs()
+					var p blasbridge.Plan
+					switch how {
+					case "strider":
+						for b.Loop() {
+							if p, err = blasbridge.Mul(dst, a, bm); err != nil {
+								b.Fatal(err)
+							}
+						}
+					case "gemm":
+						av, _ := adapter.StridedOf(a)
+						bv, _ := adapter.StridedOf(bm)
+						cv, _ := adapter.StridedOf(dst)
+						for b.Loop() {
+							if p, err = blasbridge.Gemm(1, av, bv, 0, cv); err != nil {
+								b.Fatal(err)
+							}
+						}
+					case "gonum":
+						d := dst.(*mat.Dense)
+						for b.Loop() {
+							d.Mul(a, bm)
+						}
+					}
+					b.ReportMetric(float64(p.CopiedBytes), "copied-B/op")
+					reportGFLOPS(b, n, n, n)
+				})
+			}
+		}
+	}
+}

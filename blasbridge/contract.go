@@ -109,8 +109,8 @@ func (p ContractPlan) String() string {
 // It returns an error, and writes nothing, for arrays that reach outside
 // their buffers or disagree in rank (adapter's errors), shapes that do not
 // fit (ErrShape), a c whose elements share addresses (ErrAliasedOutput) and
-// sizes the backend cannot take (ErrTooLarge). A c that overlaps a or b is
-// computed through scratch and is still right.
+// sizes the backend cannot take (ErrTooLarge). A c that shares an element
+// with a or b is computed through scratch and is still right.
 func Matmul[T adapter.Float](alpha T, a, b adapter.Array[T], beta T, c adapter.Array[T]) (ContractPlan, error) {
 	spec, err := matmulSpec(a.Shape, b.Shape)
 	if err != nil {
@@ -229,7 +229,7 @@ type contraction[T adapter.Float] struct {
 	off        [3]int
 	emptyOut   bool // c has no elements: nothing to do
 	emptySum   bool // a contracted label has length 0: c = beta·c
-	aliased    bool // c's memory range meets an input's
+	aliased    bool // c shares an element with an input
 	checkData  bool
 	cShape     []int
 	cStrides   []int
@@ -430,8 +430,8 @@ func prepare[T adapter.Float](spec string, a, b, c adapter.Array[T], checkData b
 		return contraction[T]{}, fmt.Errorf("%w: c has shape %v and strides %v", ErrAliasedOutput, c.Shape, c.Strides)
 	}
 	if checkData && !ct.emptyOut && c.Size() > 0 {
-		cr := reach(c)
-		ct.aliased = bounds.SlicesOverlap(cr, reach(a)) || bounds.SlicesOverlap(cr, reach(b))
+		budget := aliasBudget(c.Size())
+		ct.aliased = arrayShares(c, a, budget) || arrayShares(c, b, budget)
 	}
 	return ct, nil
 }
@@ -461,6 +461,21 @@ func checkArray[T adapter.Float](x adapter.Array[T], checkData bool) error {
 		return fmt.Errorf("%w: element offset %d is before the start (offset %d)", adapter.ErrOutOfBounds, lo, x.Offset)
 	}
 	return nil
+}
+
+// arrayShares reports whether checked arrays x and y have an element in
+// common: their address ranges first, then their element sets, exactly
+// where bounds.SharedN is (nested strides, any two of rank 2 within one
+// leading dimension) and within budget, conservatively beyond.
+func arrayShares[T adapter.Float](x, y adapter.Array[T], budget int) bool {
+	if !bounds.SlicesOverlap(reach(x), reach(y)) {
+		return false
+	}
+	delta, ok := elemDelta(x.Data, y.Data)
+	if !ok {
+		return true
+	}
+	return bounds.SharedN(x.Shape, x.Strides, x.Offset, y.Shape, y.Strides, y.Offset+delta, budget)
 }
 
 // reach returns the part of x's buffer its elements span; empty for an

@@ -41,11 +41,42 @@
 // GemmBatched and GemmBatched32, PlanGemm and PlanGemm32. Matmul, Einsum
 // and their plans are generic over adapter.Float.
 //
+// # Gonum matrices
+//
+// Mul computes dst = a·b for any mat.Matrix operands — *mat.Dense,
+// mat.Transpose, *colmajor.Dense, *adapter.Strided, vectors, anything with a
+// raw view — planned as Gemm plans them: trans flags on the operands' own
+// storage, packing only what has no view (Gonum copies a matrix without
+// storage, such as a mat.SymDense). Use it where mat.Dense.Mul would be
+// called on column-major operands: Gonum runs those as a TT GEMM, about a
+// tenth of its NN speed.
+//
 // # Aliasing
 //
 // BLAS never sees aliased memory. An output whose own elements share
-// addresses is an error; an output whose memory range overlaps an input's is
-// computed through scratch and is still right.
+// addresses is an error. An output that shares at least one element with an
+// input is computed through scratch and is still right; one that shares a
+// buffer with its inputs but no element — the blocks, rows and columns of
+// one matrix that a blocked LU, QR or Cholesky updates, interleaved in
+// memory — is written directly.
+//
+// Sharing is decided exactly. Slices of different arrays never meet, and
+// layouts whose address ranges do not meet share nothing: that test comes
+// first and settles most calls. Otherwise the two element sets are
+// intersected by solving the bounded linear Diophantine equation
+// off1 + i1·r1 + j1·c1 = off2 + i2·r2 + j2·c2, as NumPy's np.shares_memory
+// does. The answer is exact, for the cost of a few gcds, for any two
+// matrices whose strides are, up to sign and order, one pair {s, s·ld}:
+// rectangles within one leading dimension, their transposes and reversals,
+// their rows, columns and single elements, broadcasts. Otherwise it
+// enumerates one index at a time within a budget of steps that grows with
+// the output's size (16 to 4096), exact within it: views of one C- or
+// Fortran-order array (slices, reversals, permutations of axes) take at most
+// 3 steps at rank 3 and 12 at rank 4; two leading dimensions in one buffer
+// take about a step per row. Past the budget it answers "shared", which
+// costs only the trip through scratch. GemmBatched decides it over all
+// items at once (three dimensions), Matmul and Einsum over the whole arrays
+// (any rank).
 //
 // # Panics
 //
@@ -53,7 +84,8 @@
 // and PlanGemm return errors naming the problem — a layout outside its
 // buffer, shapes that do not fit, an aliased output, a dimension the backend
 // cannot take (CBLAS takes 32-bit ints) — and write nothing. They do not
-// panic on such input.
+// panic on such input. Mul takes Gonum matrices the program built, and
+// panics as Gonum does when their shapes do not fit.
 //
 // # Concurrency
 //

@@ -16,4 +16,9 @@ var (
 	ErrTooLarge = errors.New("blasbridge: dimension too large for the backend")
 	// ErrVector: a vector's increment or length does not fit its data.
 	ErrVector = errors.New("blasbridge: bad vector")
+	// ErrNotWritable: Mul's destination has no storage to write through:
+	// it is not a *mat.Dense, *colmajor.Dense, *adapter.Strided, vector or
+	// other raw matrix, nor a transpose of one. (The one error here about
+	// the program's own values rather than outside input.)
+	ErrNotWritable = errors.New("blasbridge: destination has no storage to write")
 )

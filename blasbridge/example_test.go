@@ -8,6 +8,7 @@ import (
 
 	"github.com/strider-go/strider/adapter"
 	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/colmajor"
 )
 
 // PlanGemm shows, without touching data, how each operand would reach BLAS
@@ -103,4 +104,48 @@ func ExampleGemv() {
 	// ⎣3  6⎦
 	// y = A·x stored backwards: [9 7 5]
 	// A: trans (col-major, ld=3) · x: as is · y: direct output · copied 0 B
+}
+
+// Mul takes whatever Gonum matrices the program holds. Here A and B come
+// from Fortran, column by column, and the product goes into a column-major
+// C: computed as Cᵀ = Bᵀ·Aᵀ, NN on the stored data, with nothing copied —
+// where mat.Dense.Mul would run Gonum's slow TT GEMM. A mat.Transpose of a
+// row-major matrix, or an adapter.Strided, would do as well.
+func ExampleMul() {
+	a, err := colmajor.New([]float64{1, 2, 3, 4, 5, 6}, 2, 3, 2) // 2×3
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, err := colmajor.New([]float64{1, 0, 1, 0, 1, 1}, 3, 2, 3) // 3×2
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	storage := make([]float64, 4)
+	c, err := colmajor.New(storage, 2, 2, 2)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	p, err := blasbridge.Mul(c, a, b)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("C = A·B =\n%v\n", mat.Formatted(c))
+	fmt.Println("C's storage, column by column:", storage)
+	fmt.Println(p)
+
+	// A destination with no storage to write through is an error.
+	_, err = blasbridge.Mul(mat.NewSymDense(2, nil), a, b)
+	fmt.Println(err)
+	// Output:
+	// C = A·B =
+	// ⎡ 6   8⎤
+	// ⎣ 8  10⎦
+	// C's storage, column by column: [6 8 8 10]
+	// A: trans (col-major, ld=2) · B: trans (col-major, ld=3) · C: transposed output · copied 0 B
+	// blasbridge: destination has no storage to write: dst is a *mat.SymDense
 }

@@ -51,6 +51,25 @@ func fuzzAliased(l adapter.Layout) bool {
 	return false
 }
 
+// fuzzIntersect reports, by brute force, whether l1 and l2 (over one
+// buffer) have an element at the same index.
+func fuzzIntersect(l1, l2 adapter.Layout) bool {
+	seen := map[int]bool{}
+	for i := range l1.Rows {
+		for j := range l1.Cols {
+			seen[l1.Offset+i*l1.RowStride+j*l1.ColStride] = true
+		}
+	}
+	for i := range l2.Rows {
+		for j := range l2.Cols {
+			if seen[l2.Offset+i*l2.RowStride+j*l2.ColStride] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // fuzzScalar keeps alpha and beta finite and moderate, so that the naive
 // reference and BLAS agree on what a product is (Inf·0 has no agreed
 // answer).
@@ -68,8 +87,10 @@ func fuzzScalar(x, def float64) float64 {
 // exactly when an operand is outside its buffer, the shapes do not fit, or
 // two elements of C share an address (all decided here by brute force,
 // and cross-checked with Layout.Check), and write nothing then; otherwise C
-// must equal the naive product of copies of the inputs, and every other
-// element of every buffer must be unchanged.
+// must equal the naive product of copies of the inputs, every other
+// element of every buffer must be unchanged, and C must go through scratch
+// when it shares an element with an input (brute force) and be planned as
+// PlanGemm says (beta 0) when it does not.
 func FuzzGemm(f *testing.F) {
 	// m, n, k, nudge, six strides, three offsets, three lengths, mode, alpha, beta, seed.
 	f.Add(int8(3), int8(4), int8(2), uint8(7), int8(2), int8(1), int8(4), int8(1), int8(4), int8(1), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(7), 1.0, 0.0, uint64(1))
@@ -227,11 +248,17 @@ func FuzzGemm(f *testing.F) {
 				}
 			}
 		}
-		// Without overlap and with beta 0, PlanGemm foresaw this plan.
-		if beta == 0 && (share == 0 || share == 3) {
+		// C goes through scratch when it shares an element with an input
+		// (decided here by brute force); otherwise it is planned as if it
+		// had a buffer of its own: with beta 0, as PlanGemm foresees.
+		sharesInput := a.buf == c.buf && fuzzIntersect(a.l, c.l) || b.buf == c.buf && fuzzIntersect(b.l, c.l)
+		if sharesInput && p.C != blasbridge.Scratch && p.C != blasbridge.ScratchTransposed {
+			t.Fatalf("A %+v B %+v C %+v share %d: C shares an element with an input, but the plan is %v", a.l, b.l, c.l, share, p)
+		}
+		if !sharesInput && beta == 0 {
 			pp, err := blasbridge.PlanGemm(a.l, b.l, c.l)
 			if err != nil || pp != p {
-				t.Fatalf("PlanGemm: %v, %v; Gemm followed %v", pp, err, p)
+				t.Fatalf("A %+v B %+v C %+v share %d: PlanGemm: %v, %v; Gemm followed %v", a.l, b.l, c.l, share, pp, err, p)
 			}
 		}
 	})
@@ -244,7 +271,9 @@ func FuzzGemm(f *testing.F) {
 // return an error exactly when an operand is outside its data, the lengths
 // do not fit, or y has increment 0 with more than one element, and write
 // nothing then; otherwise y must equal the naive product of copies of the
-// inputs, and every other element of every buffer must be unchanged.
+// inputs, every other element of every buffer must be unchanged, and y must
+// go through scratch exactly when it shares an element with A or x (brute
+// force).
 func FuzzGemv(f *testing.F) {
 	// m, n, nudge, ars, acs, aoff, alen, fitted, xinc, xoff, xlen, yinc, yoff, ylen, share, alpha, beta, seed.
 	f.Add(int8(3), int8(4), uint8(7), int8(4), int8(1), uint8(0), uint8(0), true, int8(1), uint8(0), uint8(4), int8(1), uint8(0), uint8(3), uint8(0), 1.0, 0.0, uint64(1))
@@ -345,6 +374,29 @@ func FuzzGemv(f *testing.F) {
 			return
 		case err != nil:
 			t.Fatalf("A %+v x (N %d Inc %d off %d) y (N %d Inc %d off %d) share %d: unexpected error %v", al, x.N, x.Inc, xo, y.N, y.Inc, yo, share%4, err)
+		}
+		// y goes through scratch exactly when it shares an element with A
+		// or x (brute force over buffer indices).
+		yIdx := map[int]bool{}
+		for i := range dims[3] {
+			yIdx[yo+vecIdx(0, yi, dims[3], i)] = true
+		}
+		sharesInput := false
+		if bufOf[2] == 0 {
+			for i := range al.Rows {
+				for j := range al.Cols {
+					sharesInput = sharesInput || yIdx[al.Index(i, j)]
+				}
+			}
+		}
+		if bufOf[2] == bufOf[1] {
+			for j := range dims[2] {
+				sharesInput = sharesInput || yIdx[vecIdx(xo, xi, dims[2], j)]
+			}
+		}
+		if got := p.C == blasbridge.Scratch; got != sharesInput {
+			t.Fatalf("A %+v x (Inc %d off %d) y (Inc %d off %d) share %d: y shares an element with an input: %v, but the plan is %v",
+				al, xi, xo, yi, yo, share%4, sharesInput, p)
 		}
 		want := slices.Clone(orig[bufOf[2]])
 		scale := map[int]float64{}

@@ -17,7 +17,8 @@ import (
 // copies a matrix that has a BLAS view, since copying costs 8–37× the
 // product. Only a general-strided A is packed. Vectors take any nonzero
 // increment (negative walks backwards, as in BLAS); an x with increment 0 (a
-// broadcast) is packed. A y that overlaps A or x is computed through scratch.
+// broadcast) is packed. A y that shares an element with A or x is computed
+// through scratch.
 // Errors, with nothing written, for layouts or vectors outside their data,
 // mismatched lengths, a y with increment 0, and sizes the backend cannot take.
 func Gemv(alpha float64, a adapter.Strided, x blas64.Vector, beta float64, y blas64.Vector) (Plan, error) {
@@ -107,8 +108,9 @@ func gemv[T float](be *Backend, kernel gemvFunc[T], alpha T, ad []T, al adapter.
 	if p.xPacked {
 		p.CopiedBytes += n * size
 	}
-	if overlap(y.data, yl, ad, al) || overlap(y.data, yl, x.data, xl) {
+	if budget := aliasBudget(m); sharesElement(y.data, yl, ad, al, budget) || sharesElement(y.data, yl, x.data, xl, budget) {
 		p.C = Scratch
+		p.aliased = true
 		p.CopiedBytes += m * size
 		if beta != 0 {
 			p.CopiedBytes += m * size

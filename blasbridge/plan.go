@@ -101,6 +101,9 @@ type Plan struct {
 
 	gemv    bool
 	xPacked bool
+	// aliased is set when the output goes through scratch because it
+	// shares an element with an input (tests count these).
+	aliased bool
 	c       adapter.Layout
 }
 
@@ -195,27 +198,46 @@ type option struct {
 	ld            int
 }
 
-// options lists the ways an r×c operand with layout l can reach BLAS: its own
-// view if it has one, then packing in the order of its smaller stride, then
-// the other order.
-func options(l adapter.Layout, order adapter.Order, buf *[3]option) []option {
+// views returns the BLAS views of layout l: row-major (BLAS reads l with
+// no-trans) and column-major (BLAS reads the row-major view of lᵀ with
+// trans), each with its leading dimension. Both exist only for a single
+// row or column with unit stride, or a 1×1 matrix, whose other stride is
+// meaningless: such an operand takes either flag at no cost.
+func views(l adapter.Layout) (row, col option, hasRow, hasCol bool) {
+	if c := l.Canonical(); c.ColStride == 1 && c.RowStride >= max(1, c.Cols) {
+		row, hasRow = option{trans: false, ld: c.RowStride}, true
+	}
+	if t := l.T().Canonical(); t.ColStride == 1 && t.RowStride >= max(1, t.Cols) {
+		col, hasCol = option{trans: true, ld: t.RowStride}, true
+	}
+	return row, col, hasRow, hasCol
+}
+
+// options lists the ways an r×c operand with layout l can reach BLAS: its
+// views, the one its Order names first; then packing, in the orientation
+// its views lack, or, with no view, in the order of its smaller stride
+// first.
+func options(l adapter.Layout, buf *[3]option) []option {
 	opts := buf[:0]
-	c := l.Canonical()
-	switch order {
-	case adapter.RowMajor:
-		opts = append(opts, option{trans: false, ld: c.RowStride})
-	case adapter.ColMajor:
-		opts = append(opts, option{trans: true, ld: c.ColStride})
+	row, col, hasRow, hasCol := views(l)
+	if hasRow {
+		opts = append(opts, row)
+	}
+	if hasCol {
+		opts = append(opts, col)
 	}
 	packRow := option{trans: false, packed: true, ld: l.Cols}
 	packCol := option{trans: true, packed: true, ld: l.Rows}
-	if len(opts) == 1 {
+	switch {
+	case hasRow && hasCol:
+		// Every flag is free: nothing to gain from a copy.
+		return opts
+	case hasRow:
 		// Packing a BLAS-able operand is for a cheaper flag: only the
 		// orientation its view lacks can help.
-		if opts[0].trans {
-			return append(opts, packRow)
-		}
 		return append(opts, packCol)
+	case hasCol:
+		return append(opts, packRow)
 	}
 	if l.FastAxis() == 0 {
 		packRow, packCol = packCol, packRow
@@ -238,43 +260,57 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 		}
 	}
 
+	// The output's views (both for a single row or column with unit
+	// stride), then scratch.
 	var outs [4]Output
 	outChoices := outs[:0]
+	cRow, cCol, hasRow, hasCol := views(c)
 	if !outAliasesInput {
-		switch c.Order() {
-		case adapter.RowMajor:
+		if hasRow {
 			outChoices = append(outChoices, Direct)
-		case adapter.ColMajor:
+		}
+		if hasCol {
 			outChoices = append(outChoices, Transposed)
 		}
 	}
+	nViews := len(outChoices)
 	outChoices = append(outChoices, Scratch, ScratchTransposed)
 
 	var abuf, bbuf [3]option
-	aOpts, bOpts := options(a, a.Order(), &abuf), options(b, b.Order(), &bbuf)
+	aOpts, bOpts := options(a, &abuf), options(b, &bbuf)
 
-	// Fast path: the zero-copy plan, when its flags run at the backend's
-	// best rate, cannot be beaten; skip the search. This is every call on
-	// OpenBLAS-class backends, and all-row- or all-column-major ones on any.
-	if out := outChoices[0]; !out.scratch() && !aOpts[0].packed && !bOpts[0].packed {
-		ao, bo := aOpts[0], bOpts[0]
-		tA, tB := ao.trans, bo.trans
-		cl := c.Canonical()
-		cld := cl.RowStride
+	// Fast path: a zero-copy plan whose flags run at the backend's best
+	// rate cannot be beaten; skip the search. This is every call on
+	// OpenBLAS-class backends, and all-row- or all-column-major ones on
+	// any. Views are tried in order, the ones the layouts' Order names
+	// first.
+	best := maxEff(be)
+	for _, out := range outChoices[:nViews] {
+		cld := cRow.ld
 		if out.transposed() {
-			tA, tB = !bo.trans, !ao.trans
-			cld = cl.ColStride
+			cld = cCol.ld
 		}
-		if be.GemmEff[b2i(tA)][b2i(tB)] >= maxEff(be) && max(ao.ld, bo.ld, cld) <= be.MaxDim {
-			return Plan{
-				M: m, N: n, K: k,
-				A:       Operand{Layout: a, Trans: ao.trans, LD: ao.ld},
-				B:       Operand{Layout: b, Trans: bo.trans, LD: bo.ld},
-				C:       out,
-				CLD:     cld,
-				Backend: be.Name,
-				c:       c,
-			}, nil
+		for _, ao := range aOpts {
+			for _, bo := range bOpts {
+				if ao.packed || bo.packed {
+					continue
+				}
+				tA, tB := ao.trans, bo.trans
+				if out.transposed() {
+					tA, tB = !bo.trans, !ao.trans
+				}
+				if be.GemmEff[b2i(tA)][b2i(tB)] >= best && max(ao.ld, bo.ld, cld) <= be.MaxDim {
+					return Plan{
+						M: m, N: n, K: k,
+						A:       Operand{Layout: a, Trans: ao.trans, LD: ao.ld},
+						B:       Operand{Layout: b, Trans: bo.trans, LD: bo.ld},
+						C:       out,
+						CLD:     cld,
+						Backend: be.Name,
+						c:       c,
+					}, nil
+				}
+			}
 		}
 	}
 
@@ -282,8 +318,7 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 	flopTime := flops / (be.GFLOPS * 1e9)
 	copyTime := 2 * float64(itemSize) / (be.CopyGBps * 1e9) // read and write, per element
 
-	cc := c.Canonical()
-	best := Plan{}
+	var bestPlan Plan
 	bestCost := math.Inf(1)
 	bestCopies := 0
 	for _, out := range outChoices {
@@ -299,9 +334,9 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 				cld := 0
 				switch out {
 				case Direct:
-					cld = cc.RowStride
+					cld = cRow.ld
 				case Transposed:
-					cld = cc.ColStride
+					cld = cCol.ld
 				case Scratch:
 					cld = n
 				case ScratchTransposed:
@@ -328,7 +363,7 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 				}
 				if better {
 					bestCost, bestCopies = cost, copies
-					best = Plan{
+					bestPlan = Plan{
 						CopiedBytes: copies * itemSize,
 						M:           m, N: n, K: k,
 						A:       Operand{Layout: a, Trans: ao.trans, Packed: ao.packed, LD: ao.ld},
@@ -336,6 +371,7 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 						C:       out,
 						CLD:     cld,
 						Backend: be.Name,
+						aliased: outAliasesInput,
 						c:       c,
 					}
 				}
@@ -345,7 +381,7 @@ func planGemm(be *Backend, a, b, c adapter.Layout, itemSize int, betaNonZero, ou
 	if math.IsInf(bestCost, 1) {
 		return Plan{}, fmt.Errorf("%w: leading dimensions exceed %d on %s", ErrTooLarge, be.MaxDim, be.Name)
 	}
-	return best, nil
+	return bestPlan, nil
 }
 
 func maxEff(be *Backend) float64 {

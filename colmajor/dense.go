@@ -165,6 +165,10 @@ func (m *Dense) reuseAs(r, c int) {
 // own layouts. An empty receiver is allocated; a non-empty one must be
 // r×c for a r×k and b k×c. The receiver may share memory with a or b (as in
 // c.Mul(c, b)): the product is then computed into a temporary and copied in.
+//
+// For a row-major destination, mat.Dense.Mul on two column-major operands
+// runs Gonum's slow TT GEMM; [github.com/strider-go/strider/blasbridge.Mul]
+// computes any destination from any operands with the fastest flags.
 func (m *Dense) Mul(a, b mat.Matrix) {
 	ar, ac := a.Dims()
 	br, bc := b.Dims()

@@ -350,30 +350,27 @@ func checkGemmPlan(p blasbridge.Plan, a, b, c adapter.Layout, size int, betaNonZ
 			}
 			continue
 		}
-		switch op.l.Order() {
-		case adapter.RowMajor:
-			if op.o.Trans {
-				return fmt.Errorf("%s: row-major %v not packed but Trans", op.name, op.l)
-			}
-		case adapter.ColMajor:
-			if !op.o.Trans {
-				return fmt.Errorf("%s: col-major %v not packed but not Trans", op.name, op.l)
-			}
-		default:
-			return fmt.Errorf("%s: general %v not packed", op.name, op.l)
-		}
-		if op.o.LD != op.l.LeadingDim() {
-			return fmt.Errorf("%s: ld %d, want %d", op.name, op.o.LD, op.l.LeadingDim())
+		rowLD, colLD := blasViews(op.l)
+		switch {
+		case op.o.Trans && colLD == 0:
+			return fmt.Errorf("%s: %v has no column-major view, not packed but Trans", op.name, op.l)
+		case !op.o.Trans && rowLD == 0:
+			return fmt.Errorf("%s: %v has no row-major view, not packed but not Trans", op.name, op.l)
+		case op.o.Trans && op.o.LD != colLD:
+			return fmt.Errorf("%s: trans with ld %d, want %d", op.name, op.o.LD, colLD)
+		case !op.o.Trans && op.o.LD != rowLD:
+			return fmt.Errorf("%s: no-trans with ld %d, want %d", op.name, op.o.LD, rowLD)
 		}
 	}
+	rowLD, colLD := blasViews(c)
 	switch p.C {
 	case blasbridge.Direct:
-		if c.Order() != adapter.RowMajor {
-			return fmt.Errorf("direct output into %v", c)
+		if rowLD == 0 || p.CLD != rowLD {
+			return fmt.Errorf("direct output into %v with ld %d", c, p.CLD)
 		}
 	case blasbridge.Transposed:
-		if c.Order() != adapter.ColMajor {
-			return fmt.Errorf("transposed output into %v", c)
+		if colLD == 0 || p.CLD != colLD {
+			return fmt.Errorf("transposed output into %v with ld %d", c, p.CLD)
 		}
 	case blasbridge.Scratch, blasbridge.ScratchTransposed:
 		copies += m * n
@@ -387,6 +384,33 @@ func checkGemmPlan(p blasbridge.Plan, a, b, c adapter.Layout, size int, betaNonZ
 		return fmt.Errorf("CopiedBytes %d, want %d (%s)", p.CopiedBytes, copies*size, p)
 	}
 	return nil
+}
+
+// blasViews returns, from the definition, the leading dimensions of l's
+// BLAS views, 0 where there is none: row-major (element (i, j) at
+// Offset + i*ld + j with ld >= max(1, Cols), read with no-trans) and
+// column-major (at Offset + i + j*ld with ld >= max(1, Rows), read with
+// trans). The stride of a size-1 dimension is never used, so a single row
+// has a row-major view when its column stride is 1 (the planner reports
+// ld = Cols) and a column-major one whenever its column stride is positive
+// (ld = that stride); a single column likewise; a 1×1 matrix has both.
+func blasViews(l adapter.Layout) (rowLD, colLD int) {
+	view := func(r, c, rs, cs int) int {
+		if c > 1 && cs != 1 {
+			return 0
+		}
+		if r == 1 {
+			if c > 1 {
+				return c
+			}
+			return 1
+		}
+		if rs < max(1, c) {
+			return 0
+		}
+		return rs
+	}
+	return view(l.Rows, l.Cols, l.RowStride, l.ColStride), view(l.Cols, l.Rows, l.ColStride, l.RowStride)
 }
 
 func isScratch(o blasbridge.Output) bool {

@@ -44,6 +44,7 @@ func b2i(b bool) int {
 func testPlans(t *testing.T) {
 	t.Run("ZeroCopy", testPlansZeroCopy)
 	t.Run("ColumnMajorOutput", testPlansColOutput)
+	t.Run("FullSpeedViews", testPlansFullSpeedViews)
 	t.Run("Packed", testPlansPacked)
 	t.Run("PlanGemmAgrees", testPlansAgree)
 	t.Run("NumPyFlags", func(t *testing.T) {
@@ -172,6 +173,67 @@ func testPlansColOutput(t *testing.T) {
 	}
 	if checked < len(planShapes)*4*2 {
 		t.Errorf("only %d zero-copy plans at full speed checked", checked)
+	}
+}
+
+// testPlansFullSpeedViews: whenever some choice among the operands' BLAS
+// views (blasViews, both for single rows and columns with unit stride) and
+// the output's gives flags at the backend's best rate, the plan copies
+// nothing. Shapes with dimensions of 1 are where several choices exist: a
+// depthwise convolution's 1×1 · 1×L products into a row of an NHWC output
+// (column stride F) used to pack A on Gonum's BLAS, whose TT flags are
+// slow, though A and B take either flag.
+func testPlansFullSpeedViews(t *testing.T) {
+	be := blasbridge.Active()
+	best := 0.0
+	for _, r := range be.GemmEff {
+		best = max(best, r[0], r[1])
+	}
+	shapes := [][3]int{{1, 6, 1}, {1, 1, 6}, {6, 1, 1}, {1, 1, 1}, {1, 5, 3}, {5, 1, 3}, {4, 3, 1}, {64, 1, 48}, {1, 64, 48}, {3, 5, 4}}
+	inputs := []string{"row", "rowpad", "col", "colpad"}
+	checked := 0
+	for _, s := range shapes {
+		m, n, k := s[0], s[1], s[2]
+		for _, ak := range inputs {
+			for _, bk := range inputs {
+				for _, ck := range inputs {
+					a, b, c := kindLayout(ak, m, k), kindLayout(bk, k, n), kindLayout(ck, m, n)
+					// Is some zero-copy choice at full speed? C = op(A)·op(B)
+					// directly, or Cᵀ = op(B)ᵀ·op(A)ᵀ into the view of Cᵀ.
+					aRow, aCol := blasViews(a)
+					bRow, bCol := blasViews(b)
+					cRow, cCol := blasViews(c)
+					fullSpeed := false
+					for _, tA := range []bool{false, true} {
+						for _, tB := range []bool{false, true} {
+							if tA && aCol == 0 || !tA && aRow == 0 || tB && bCol == 0 || !tB && bRow == 0 {
+								continue
+							}
+							if cRow != 0 && be.GemmEff[b2i(tA)][b2i(tB)] >= best || cCol != 0 && be.GemmEff[b2i(!tB)][b2i(!tA)] >= best {
+								fullSpeed = true
+							}
+						}
+					}
+					if !fullSpeed {
+						continue
+					}
+					checked++
+					p, err := blasbridge.PlanGemm(a, b, c)
+					if err != nil {
+						t.Fatalf("PlanGemm: %v", err)
+					}
+					if err := checkGemmPlan(p, a, b, c, 8, false); err != nil {
+						t.Errorf("m=%d,n=%d,k=%d A=%s B=%s C=%s: %v", m, n, k, ak, bk, ck, err)
+					}
+					if p.CopiedBytes != 0 || isScratch(p.C) {
+						t.Errorf("m=%d,n=%d,k=%d A=%v B=%v C=%v: got %v, want a zero-copy plan", m, n, k, a, b, c, p)
+					}
+				}
+			}
+		}
+	}
+	if checked < 300 {
+		t.Errorf("only %d plans with a zero-copy choice at full speed checked", checked)
 	}
 }
 
