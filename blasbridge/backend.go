@@ -34,6 +34,14 @@ type Backend struct {
 	// for Gonum's BLAS, which does not thread calls of its own accord below
 	// a size, and it marks a self-threading BLAS (OpenBLAS).
 	SingleThreaded func() (release func())
+	// Describe, when not nil, says what runs the calls, for the headers of
+	// commands and reports: about names the library, the CPU core whose
+	// kernels it chose and its thread count ("OpenBLAS 0.3.21, core
+	// Cooperlake, 2 threads"), and warning, when not empty, says it runs
+	// slower kernels than the CPU allows and how to fix that. The netlib
+	// sub-package sets it; it is nil for Gonum's BLAS. Libraries return
+	// these strings; commands print them.
+	Describe func() (about, warning string)
 }
 
 // Gonum is the default backend: Gonum's pure-Go BLAS, nothing to install.

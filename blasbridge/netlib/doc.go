@@ -51,6 +51,22 @@
 // (SetThreads(1)) gave better throughput on 2 cores than 2; for one large
 // call at a time the default is right.
 //
+// # Kernels
+//
+// OpenBLAS carries kernels for many CPU cores and, in DYNAMIC_ARCH builds
+// such as Debian's, picks one set from CPUID when the shared library loads,
+// before any Go code runs. OpenBLAS 0.3.21 misreads some CPUs newer than
+// itself and falls back to its generic Prescott kernels (SSE3): on an Intel
+// Xeon of family 6 model 207 with AVX-512 it does, and DGEMM ran 4× slower
+// than with the Cooperlake kernels. Nothing says so. Core names the core
+// chosen, Threads its thread count and CPUFeatures what the CPU offers;
+// Check returns a CoreWarning when the kernels use neither AVX2 nor FMA on a
+// CPU that has them, naming the OPENBLAS_CORETYPE value that fixes it
+// (CheckCore is the same decision for any core and features). The variable
+// must be in the program's environment when it starts: os.Setenv comes too
+// late. The package never prints; the backend's Describe returns the
+// description and the warning, and layoutbench shows both in its headers.
+//
 // # Results
 //
 // OpenBLAS sums in a different order from Gonum's pure-Go kernels, so

@@ -13,8 +13,10 @@ extern char* openblas_get_corename(void);
 import "C"
 
 import (
+	"fmt"
 	"math"
 	"runtime"
+	"strings"
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
@@ -62,6 +64,7 @@ func init() {
 		CopyGBps:       8,
 		MaxDim:         math.MaxInt32,
 		SingleThreaded: singleThreaded,
+		Describe:       describe,
 	})
 	blas64.Use(impl)
 	blas32.Use(impl)
@@ -124,6 +127,47 @@ func Threads() int { return int(C.openblas_get_num_threads()) }
 // the CPU core it selected, for example
 //
 //	OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64; core Haswell
-func Config() string {
-	return C.GoString(C.openblas_get_config()) + "; core " + C.GoString(C.openblas_get_corename())
+func Config() string { return config() + "; core " + Core() }
+
+// configMu serialises openblas_get_config, which builds its answer in a
+// static buffer.
+var configMu sync.Mutex
+
+func config() string {
+	configMu.Lock()
+	defer configMu.Unlock()
+	return C.GoString(C.openblas_get_config())
+}
+
+// version is "OpenBLAS 0.3.21", from the start of the configuration.
+var version = sync.OnceValue(func() string {
+	if f := strings.Fields(config()); len(f) >= 2 && f[0] == "OpenBLAS" {
+		return f[0] + " " + f[1]
+	}
+	return "OpenBLAS"
+})
+
+// Core returns the name of the CPU core whose kernels OpenBLAS runs, as
+// openblas_get_corename reports it: "Haswell", "SkylakeX", "Cooperlake",
+// or "Prescott", its generic core, where OpenBLAS 0.3.21 misreads a CPU
+// newer than itself (Intel family 6 model 207 among them). A DYNAMIC_ARCH
+// build (Debian's) chooses it when the library loads, before any Go code
+// runs: from the environment variable OPENBLAS_CORETYPE when it is set
+// then, otherwise from CPUID.
+func Core() string { return C.GoString(C.openblas_get_corename()) }
+
+// Check returns a warning when OpenBLAS runs kernels that use neither AVX2
+// nor FMA on a CPU that has AVX2 and FMA or AVX-512, naming the
+// OPENBLAS_CORETYPE value that fixes it; otherwise nil. It is
+// CheckCore(Core(), CPUFeatures()).
+func Check() *CoreWarning { return CheckCore(Core(), CPUFeatures()) }
+
+// describe is the backend's Describe: the library's version, its core and
+// threads, and Check's warning.
+func describe() (about, warning string) {
+	about = fmt.Sprintf("%s, core %s, %d threads", version(), Core(), Threads())
+	if w := Check(); w != nil {
+		warning = w.String()
+	}
+	return about, warning
 }
