@@ -14,8 +14,8 @@
 // its init panics, saying the tag is missing, rather than letting a program
 // that asked for OpenBLAS silently run pure Go; with the tag but
 // CGO_ENABLED=0 it fails to build on an undefined identifier that says cgo
-// is required. The package links -lopenblas itself (Debian:
-// libopenblas-dev), so no CGO_LDFLAGS need be set.
+// is required. The package links -lopenblas and -llapacke itself (Debian:
+// libopenblas-dev and liblapacke-dev), so no CGO_LDFLAGS need be set.
 //
 // # What importing it changes
 //
@@ -25,7 +25,11 @@
 // NumPy's flags. It also calls blas64.Use and blas32.Use, so mat.Dense.Mul
 // and everything else in Gonum runs on OpenBLAS too, and so that code
 // calling blas64 directly and code calling blasbridge measure the same
-// library.
+// library. For LAPACK it installs LAPACK (LAPACKE's column-major entry
+// points, which take the caller's arrays as they are; the row-major ones
+// copy every array) as blasbridge/lapack's backend, and Gonum's netlib
+// LAPACK with lapack64.Use, so mat.LU, QR, SVD and the rest run on
+// OpenBLAS's LAPACK too.
 //
 // CBLAS takes 32-bit C ints: the backend's MaxDim is math.MaxInt32, and
 // blasbridge refuses larger dimensions with ErrTooLarge instead of letting

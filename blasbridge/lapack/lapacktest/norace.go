@@ -1,0 +1,5 @@
+//go:build !race
+
+package lapacktest
+
+const raceEnabled = false
