@@ -12,6 +12,7 @@ import (
 	"github.com/strider-go/strider/adapter/npy"
 	"github.com/strider-go/strider/adapter/safetensors"
 	"github.com/strider-go/strider/blasbridge"
+	"github.com/strider-go/strider/blasbridge/lapack"
 	"github.com/strider-go/strider/colmajor"
 	"github.com/strider-go/strider/window"
 )
@@ -275,4 +276,44 @@ func Example_convLayer() {
 		layer.Plan().Algorithm, y[0], y[4*(8+1)], dx[4*(8+1)], dw[0])
 	// Output:
 	// Depthwise: corner 0.4444, inside 1.0000; dx inside 1.0000; dw[0] 98
+}
+
+// The README's LAPACK program.
+func Example_lapack() {
+	// A Fortran-order 3×3 matrix (a LAPACK result, np.asfortranarray):
+	// A = [[4 1 0] [1 4 1] [0 1 4]], column by column.
+	data := []float64{4, 1, 0, 1, 4, 1, 0, 1, 4}
+	a, err := colmajor.New(data, 3, 3, 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := mat.NewVecDense(3, []float64{5, 6, 5})
+
+	// Solve A·x = b, factoring A where it lies: LAPACK factors the
+	// row-major view of the buffer, Aᵀ, and solves with the trans flag.
+	var x mat.VecDense
+	plan, err := lapack.Solve(&x, a, b, lapack.Overwrite)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("x = %.4g\n", mat.Formatted(x.T()))
+	fmt.Println("A copied:", plan.A.CopiedBytes, "bytes; transposed:", plan.Transposed)
+	fmt.Printf("the buffer holds the LU factors: %.4g\n", data)
+
+	// The default, Preserve, copies A once and leaves it as it was.
+	d, err := colmajor.New([]float64{2, 0, 0, 0, 3, 0, 0, 0, 4}, 3, 3, 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var lu lapack.LU
+	plan, err = lu.Factorize(d, lapack.Preserve)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("det %.4g; A copied: %d bytes\n", lu.Det(), plan.A.CopiedBytes)
+	// Output:
+	// x = [1  1  1]
+	// A copied: 0 bytes; transposed: true
+	// the buffer holds the LU factors: [4 1 0 0.25 3.75 1 0 0.2667 3.733]
+	// det 24; A copied: 72 bytes
 }

@@ -179,4 +179,5 @@ var knownPackages = map[string]bool{
 	"fmt": true, "log": true, "os": true, "filepath": true, "mat": true,
 	"adapter": true, "npy": true, "blasbridge": true, "colmajor": true,
 	"rowmajor": true, "window": true, "blas64": true, "blas32": true, "safetensors": true,
+	"lapack": true,
 }
