@@ -22,25 +22,40 @@
 //
 // # Measuring
 //
-// Run sets each case up, runs it once to warm up while finding how many
-// runs make a sample last Options.MinTime, then times Options.Reps samples.
-// A Measurement keeps the median per run, the minimum, maximum and median
-// absolute deviation. Every choice of a workload must compute the same
-// result, or Run fails with ErrResult.
+// Run measures all the choices of a workload at one size in one harness,
+// interleaved: every choice is set up first (setup is timed, never
+// sampled), run once to warm up, and calibrated so that a sample lasts
+// Options.MinTime; then each round takes one sample of every choice, in an
+// order that rotates as a Williams Latin square, so that drift, garbage
+// collection and the other jobs on the machine hit every choice alike.
+// Rounds go on past Options.Reps until every median's 95% interval is
+// within Options.Precision, Options.MaxReps rounds are taken, or
+// Options.Budget is spent; wider rows are marked unstable. A Measurement
+// keeps its samples, the median per run with its distribution-free
+// interval, the minimum, maximum and median absolute deviation. Every
+// choice of a workload must compute the same result, or Run fails with
+// ErrResult.
 //
 // # Recommendations
 //
-// Recommend takes the choice with the smallest median. When the naive
-// choice is within noise of it (Tied: medians within TieFloor, or the
-// naive choice's fastest sample no slower than the fastest's median), the
-// naive choice is kept and the result marked a tie: a recommendation to
-// change code needs a difference the measurements can see. When an Auto
-// choice was measured, the planner's pick is checked against the fastest
-// fixed choice the same way, so a cost model the machine contradicts shows.
+// A choice counts as slower than another only when a Mann-Whitney U test
+// tells their samples apart at Alpha (CompareSamples) and its median is
+// more than TieFloor higher. When the naive choice ties with the fastest,
+// it is kept and the result marked a tie: a recommendation to change code
+// needs a difference the measurements can see. Among the choices that tie
+// with the fastest, Auto is preferred, then the one that copies least, so
+// the same plan under two names does not flip from run to run. With
+// Options.AA the naive choice is measured a second time under another name
+// (TwinSuffix); when the two do not tie, the report says the machine is
+// too noisy and recommends nothing. When an Auto choice was measured, the
+// planner's pick is checked against the fastest fixed choice the same way,
+// so a cost model the machine contradicts shows. DiffReports compares two
+// reports, choice by choice, with the same test.
 //
 // # Output
 //
-// WriteTable, WriteMarkdown and WritePlot render a Report, whose JSON form
-// is what layoutbench -json prints; Explain describes one operand's layout
+// WriteTable, WriteMarkdown, WritePlot and WriteHTML (one self-contained
+// page with SVG charts) render a Report, whose JSON form is what
+// layoutbench -json prints and ReadReport reads; Explain describes one operand's layout
 // and what strider does with it.
 package bench

@@ -91,7 +91,9 @@ func Explain(w io.Writer, op Operand) error {
 	}
 
 	be := blasbridge.Active()
-	fmt.Fprintf(ew, "\nplans on backend %s, the other operands row-major (blasbridge.PlanGemm):\n", be.Name)
+	fmt.Fprintln(ew)
+	describeBackend(ew, be)
+	fmt.Fprintf(ew, "plans on backend %s, the other operands row-major (blasbridge.PlanGemm):\n", be.Name)
 	r, k := l.Rows, l.Cols
 	row := func(r, c int) adapter.Layout { return adapter.Layout{Rows: r, Cols: c, RowStride: c, ColStride: 1} }
 	for _, role := range []struct {
@@ -149,6 +151,20 @@ func Explain(w io.Writer, op Operand) error {
 	}
 	tw.Flush()
 	return ew.err
+}
+
+// describeBackend heads the plans of a backend that describes itself
+// (OpenBLAS: version, core, threads) with that description, and with its
+// warning when it runs slower kernels than the CPU allows.
+func describeBackend(w io.Writer, be blasbridge.Backend) {
+	if be.Describe == nil {
+		return
+	}
+	about, warning := be.Describe()
+	fmt.Fprintf(w, "backend %s: %s\n", be.Name, about)
+	if warning != "" {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
 }
 
 func yesNo(b bool) string {
@@ -433,6 +449,7 @@ func ExplainContraction(w io.Writer, ct Contraction) error {
 		call, what = "blasbridge.PlanMatmul", "matmul"
 	}
 	be := blasbridge.Active()
+	describeBackend(ew, be)
 	fmt.Fprintf(ew, "%s on backend %s (%s, float%d)\n", what, be.Name, call, 8*size)
 	var arrays [3]adapter.Array[float64]
 	for t, op := range [3]ArrayOperand{ct.A, ct.B, ct.C} {

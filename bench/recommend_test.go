@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"math"
+	"strings"
 	"testing"
 )
 
@@ -112,5 +114,64 @@ func TestMedianMAD(t *testing.T) {
 		if med != test.med || mad != test.mad {
 			t.Errorf("test %d: got %v, %v, want %v, %v", i, med, mad, test.med, test.mad)
 		}
+	}
+}
+
+// around returns 8 samples spread ±1% around med, none equal.
+func around(med float64) []float64 {
+	d := []float64{-0.01, -0.007, -0.004, -0.001, 0.001, 0.004, 0.007, 0.01}
+	xs := make([]float64, len(d))
+	for i, x := range d {
+		xs[i] = med * (1 + x)
+	}
+	return xs
+}
+
+// TestRecommendWithSamples checks the rule on samples whose verdict is
+// plain by construction: ±1% spreads are told apart by the U test exactly
+// when they do not overlap.
+func TestRecommendWithSamples(t *testing.T) {
+	m := func(name string, med float64, copied int64, equiv string) Measurement {
+		x := sampled(name, around(med))
+		x.Copied, x.Equivalent = copied, equiv
+		return x
+	}
+	for i, test := range []struct {
+		ms      []Measurement
+		choice  string
+		tie     bool
+		reason  string
+		vsNaive bool // VsNaive set and significant (at 4% it is: the floor makes the tie)
+	}{
+		// auto ties with the fastest fixed choice, a little faster or a
+		// little slower: auto either way, so runs do not flip between
+		// names of one plan.
+		{[]Measurement{m("pack", 150, 2, ""), m("packA", 100, 1, ""), m(Auto, 99, 1, "packA")}, Auto, true, "auto is 1.52× faster than pack", true},
+		{[]Measurement{m("pack", 150, 2, ""), m("packA", 100, 1, ""), m(Auto, 101, 1, "packA")}, Auto, true, "auto is 1.49× faster than pack", true},
+		// auto ties with the fastest (4% apart) but not distinguishably
+		// faster than the naive choice (2.4%): the fastest it is.
+		{[]Measurement{m("pack", 106.5, 2, ""), m("packA", 100, 1, ""), m(Auto, 104, 1, "packA")}, "packA", true, "packA is 1.06× faster than pack", true},
+		// Two fixed choices tie: the one that copies less.
+		{[]Measurement{m("pack", 150, 2, ""), m("transout", 100, 1, ""), m("trans", 101, 0, "")}, "trans", true, "trans is 1.49× faster than pack", true},
+		// Significant but under the 5% floor: keep the naive choice.
+		{[]Measurement{m("pack", 104, 2, ""), m("trans", 100, 0, "")}, "pack", true, "less than the 5% that counts: keep pack", true},
+		// Overlapping samples: not significant, keep the naive choice.
+		{[]Measurement{m("pack", 100.5, 2, ""), m("trans", 100, 0, "")}, "pack", true, "not significant: keep pack", false},
+	} {
+		r := Recommend(test.ms, "pack")
+		if r.Choice != test.choice || r.Tie != test.tie || !strings.Contains(r.Reason, test.reason) {
+			t.Errorf("test %d: got %s, tie %v: %q; want %s, %v, %q", i, r.Choice, r.Tie, r.Reason, test.choice, test.tie, test.reason)
+		}
+		if got := r.VsNaive != nil && r.VsNaive.Significant; got != test.vsNaive {
+			t.Errorf("test %d: VsNaive %+v, want significant %v", i, r.VsNaive, test.vsNaive)
+		}
+		if r.Choice != "pack" && (r.VsNaive.Low < 1 || r.VsNaive.Base != r.Choice || r.VsNaive.Other != "pack") {
+			t.Errorf("test %d: speedup interval %+v", i, r.VsNaive)
+		}
+	}
+	// auto's time over its pick's: the figure of the A/A between names.
+	r := Recommend([]Measurement{m("pack", 150, 2, ""), m("packA", 100, 1, ""), m(Auto, 99, 1, "packA")}, "pack")
+	if a := r.AutoVsPick; a == nil || a.Base != "packA" || a.Other != Auto || math.Abs(a.Estimate-0.99) > 1e-9 || a.Low > 0.99 || a.High < 0.99 {
+		t.Errorf("auto vs pick: got %+v, want packA vs auto, 0.99×", a)
 	}
 }

@@ -6,12 +6,19 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+
+	"golang.org/x/sys/cpu"
 )
 
 // Report is everything a run measured and what it recommends; its JSON form
 // is what layoutbench -json prints.
 type Report struct {
+	// Version is the version of the report's JSON form: ReportVersion for
+	// reports of this package, 0 (absent) for those written before reports
+	// had samples and intervals.
+	Version         int              `json:"version,omitempty"`
 	Env             Env              `json:"env"`
+	Sampling        *Sampling        `json:"sampling,omitempty"`
 	Measurements    []Measurement    `json:"measurements"`
 	Recommendations []Recommendation `json:"recommendations"`
 
@@ -39,6 +46,20 @@ type Env struct {
 	// -1 elsewhere): above the number of CPUs, other work shared the
 	// machine and the spreads show it.
 	LoadAvg float64 `json:"load_avg"`
+	// LoadAvgEnd is the 1-minute load average when the measurements ended
+	// (-1 where unknown): a load that rose during the run skews the later
+	// workloads.
+	LoadAvgEnd float64 `json:"load_avg_end"`
+	// CPUFeatures lists the vector extensions the CPU and OS support
+	// (amd64: AVX, AVX2, FMA, AVX-512F/BW/DQ/VL, AVX512-BF16), which
+	// decide what kernels a BLAS can run.
+	CPUFeatures string `json:"cpu_features,omitempty"`
+	// BackendAbout and BackendWarning are what the active backend's
+	// Describe returned when the run started (OpenBLAS: its version, core
+	// and threads; a warning when it runs slower kernels than the CPU
+	// allows); empty for Gonum's BLAS.
+	BackendAbout   string `json:"backend_about,omitempty"`
+	BackendWarning string `json:"backend_warning,omitempty"`
 }
 
 // Measurement is one choice of one workload at one size: the distribution of
@@ -73,6 +94,22 @@ type Measurement struct {
 	// the fixed choice it matches.
 	Plan       string `json:"plan,omitempty"`
 	Equivalent string `json:"equivalent,omitempty"`
+	// Samples are the time of one run in each sample, in the order taken
+	// (sample k of every choice of a workload and size was taken in round
+	// k); empty in reports of version 0.
+	Samples []float64 `json:"samples_ns,omitempty"`
+	// CILowNs and CIHighNs bound the median at the confidence 1 - Alpha
+	// (order statistics of the samples, no distribution assumed); 0 when
+	// the samples are too few (fewer than 6).
+	CILowNs  float64 `json:"ci_low_ns,omitempty"`
+	CIHighNs float64 `json:"ci_high_ns,omitempty"`
+	// Unstable is set when that interval stayed wider than the precision
+	// asked for (Options.Precision) until the sampling budget was spent.
+	Unstable bool `json:"unstable,omitempty"`
+	// SetupNs is how long the choice's setup took (allocating and filling
+	// its operands, planning): never part of the times above, for any
+	// choice.
+	SetupNs float64 `json:"setup_ns,omitempty"`
 }
 
 // Recommendation is the choice a run recommends for one workload at one
@@ -84,7 +121,8 @@ type Recommendation struct {
 	SizeLabel string `json:"size_label"`
 	// Choice is the recommended choice; Fastest has the smallest median.
 	// They differ when the fastest is within noise of the naive choice,
-	// which is then kept.
+	// which is then kept, or when another choice ties with the fastest and
+	// is preferred (auto, or one that copies less: see Recommend).
 	Choice  string `json:"choice"`
 	Fastest string `json:"fastest"`
 	Naive   string `json:"naive"`
@@ -103,6 +141,30 @@ type Recommendation struct {
 	Planner       string `json:"planner,omitempty"`
 	PlannerAgrees *bool  `json:"planner_agrees,omitempty"`
 	PlannerNote   string `json:"planner_note,omitempty"`
+	// VsNaive is the test behind the choice: the naive choice's times over
+	// the recommended one's (or the fastest's, when the naive choice is
+	// kept), so its Estimate and interval are a speedup. Nil when the
+	// naive choice is fastest, or the measurements have no samples.
+	VsNaive *Pair `json:"vs_naive,omitempty"`
+	// AutoVsPick is auto's times over those of the fixed choice its plan
+	// amounts to (its Equivalent): the same plan under two names, which
+	// should tie unless strider runs it differently.
+	AutoVsPick *Pair `json:"auto_vs_pick,omitempty"`
+	// AA is the A/A check (Options.AA): the naive choice measured a second
+	// time under another name. Noisy is set when the two did not tie by
+	// the rule that separates choices; the naive choice is then kept, and
+	// Reason says the machine is too noisy to recommend.
+	AA    *Pair `json:"aa,omitempty"`
+	Noisy bool  `json:"noisy,omitempty"`
+}
+
+// backendLabel is the backend's name for a header, with its description
+// when it has one: "netlib (OpenBLAS 0.3.21, core Cooperlake, 2 threads)".
+func backendLabel(name, about string) string {
+	if about == "" {
+		return name
+	}
+	return name + " (" + about + ")"
 }
 
 // loadAvg returns the 1-minute load average, or -1 when unknown.
@@ -123,6 +185,26 @@ func loadAvg() float64 {
 }
 
 // cpuName returns the processor's model name, or GOARCH when unknown.
+// cpuFeatures lists the vector extensions the CPU and OS support, as
+// golang.org/x/sys/cpu reports them; empty off amd64.
+func cpuFeatures() string {
+	x := cpu.X86
+	var f []string
+	for _, c := range []struct {
+		has  bool
+		name string
+	}{
+		{x.HasAVX, "AVX"}, {x.HasAVX2, "AVX2"}, {x.HasFMA, "FMA"},
+		{x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL, "AVX-512"},
+		{x.HasAVX512BF16, "AVX512-BF16"},
+	} {
+		if c.has {
+			f = append(f, c.name)
+		}
+	}
+	return strings.Join(f, " ")
+}
+
 func cpuName() string {
 	f, err := os.Open("/proc/cpuinfo")
 	if err != nil {

@@ -9,23 +9,33 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/blas"
+
+	"github.com/strider-go/strider/blasbridge"
 )
 
 // tinyReport runs every workload once at size 8 with the shortest samples:
 // it checks that every choice of every workload computes the same result
-// (Run compares them), not how fast anything is.
+// (Run compares them), not how fast anything is. The run is shared by the
+// tests that call it, which must not change it.
 func tinyReport(t *testing.T) *Report {
 	t.Helper()
-	r, err := Run(context.Background(), Options{
-		Quick: true, Sizes: map[string][]int{"": {8}}, Reps: 1, MinTime: time.Microsecond,
-	})
+	r, err := tinyRun()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
+
+var tinyRun = sync.OnceValues(func() (*Report, error) {
+	return Run(context.Background(), Options{
+		Quick: true, Sizes: map[string][]int{"": {8}}, Reps: 1, MinTime: time.Microsecond,
+	})
+})
 
 func TestRunAllWorkloads(t *testing.T) {
 	r := tinyReport(t)
@@ -40,7 +50,8 @@ func TestRunAllWorkloads(t *testing.T) {
 					continue
 				}
 				m := r.Measurements[i]
-				if !(m.MedianNs > 0) || !(m.Rate > 0) || m.Reps != 1 || m.Inner < 1 {
+				// Reps 1 asks for one sample and allows up to 3 (MaxReps).
+				if !(m.MedianNs > 0) || !(m.Rate > 0) || m.Reps < 1 || m.Reps > 3 || len(m.Samples) != m.Reps || m.Inner < 1 {
 					t.Errorf("%s %s: got %+v", w.Name, c.Name, m)
 				}
 				if !strings.HasPrefix(m.Bench, "Benchmark"+f.Bench+"/"+w.SizeLabel(8)+"/") {
@@ -172,11 +183,15 @@ func TestReportOutputs(t *testing.T) {
 		t.Errorf("JSON round trip changed the report")
 	}
 
+	if back.Version != ReportVersion || back.Sampling == nil || back.Sampling.Design != "interleaved" {
+		t.Errorf("JSON: version %d, sampling %+v", back.Version, back.Sampling)
+	}
+
 	var tab bytes.Buffer
 	if err := WriteTable(&tab, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"gemm/col — C = A·B", "GFLOP/s", "GB/s", "★", "→ n=8:", "auto (=", "vs naive"} {
+	for _, want := range []string{"gemm/col — C = A·B", "GFLOP/s", "GB/s", "★", "→ n=8:", "auto (=", "vs naive", "95% CI", "round-robin", "Mann-Whitney"} {
 		if !strings.Contains(tab.String(), want) {
 			t.Errorf("table lacks %q", want)
 		}
@@ -233,5 +248,123 @@ func TestNDPlanCopiesNothing(t *testing.T) {
 				t.Errorf("%s %s %s: copied %d bytes, want > 0", m.Workload, m.SizeLabel, m.Choice, m.Copied)
 			}
 		}
+	}
+}
+
+// sameChoiceFamily is a workload whose two choices, first (naive) and
+// second, are one plan under two names: the same closure over the same
+// buffers, so nothing but the name and the position in a round tells
+// them apart.
+func sameChoiceFamily(n int) Family {
+	a, b, c := randSlice(1, n*n), randSlice(2, n*n), make([]float64, n*n)
+	setup := func(int) (*Case, error) {
+		return &Case{
+			Run: func() error {
+				blasbridge.Active().Float64.Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, a, n, b, n, 0, c, n)
+				return nil
+			},
+			Flops:  2 * float64(n*n*n),
+			Result: func() []float64 { return c },
+		}, nil
+	}
+	return Family{Name: "aa", Bench: "AA", Workloads: []Workload{{
+		Name: "aa/same", Key: "w=same", Unit: "n", Sizes: []int{n}, QuickSizes: []int{n}, MaxSize: n, Naive: "first",
+		Choices: []Choice{{Name: "first", Key: "c=first", Setup: setup}, {Name: "second", Key: "c=second", Setup: setup}},
+	}}}
+}
+
+// TestRunAAReal measures real work with the real clock. Two names for one
+// plan must come out a tie or the report must say the machine is too
+// noisy: never a recommendation of one over the other. At α = 0.001 (and
+// the 5% floor) a false recommendation has odds below one in a thousand
+// however loaded the machine, since interleaving gives both names the same
+// share of its noise. Then the A/A twin of a workload of the package: it
+// is measured, reported in the recommendation and not as a choice.
+func TestRunAAReal(t *testing.T) {
+	ctx := context.Background()
+	r, err := Run(ctx, Options{
+		Workloads: []string{"aa"}, Extra: []Family{sameChoiceFamily(48)},
+		Reps: 8, MinTime: 200 * time.Microsecond, Budget: 50 * time.Millisecond, AA: true, Alpha: 0.001,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := r.Recommendations[0]
+	if rec.Choice != "first" {
+		t.Errorf("identical plans: recommends %s: %s", rec.Choice, rec.Reason)
+	}
+	if rec.AA == nil || rec.AA.N1 < 8 || rec.AA.N2 < 8 || rec.AA.Alpha != 0.001 {
+		t.Errorf("A/A: got %+v", rec.AA)
+	}
+	t.Logf("first vs second: %s; A/A %+v", rec.Reason, rec.AA)
+
+	r, err = Run(ctx, Options{
+		Workloads: []string{"gemv/col"}, Sizes: map[string][]int{"": {32}},
+		Reps: 6, MinTime: 100 * time.Microsecond, Budget: 20 * time.Millisecond, AA: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range r.Measurements {
+		if strings.HasSuffix(m.Choice, TwinSuffix) {
+			t.Errorf("the twin %s is reported as a choice", m.Choice)
+		}
+	}
+	for _, rec := range r.Recommendations {
+		if rec.AA == nil || rec.AA.Base != rec.Naive || rec.AA.Other != rec.Naive+TwinSuffix || rec.AA.N2 < 6 {
+			t.Errorf("%s %s: A/A %+v", rec.Workload, rec.SizeLabel, rec.AA)
+		}
+		if rec.Noisy && (rec.Choice != rec.Naive || !strings.Contains(rec.Reason, "too noisy")) {
+			t.Errorf("%s %s: noisy, yet %s: %s", rec.Workload, rec.SizeLabel, rec.Choice, rec.Reason)
+		}
+	}
+	if !r.Sampling.AA {
+		t.Error("Sampling.AA not set")
+	}
+	var tab bytes.Buffer
+	if err := WriteTable(&tab, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"A/A: the naive choice measured twice must tie", "A/A check: the naive choice and its twin"} {
+		if !strings.Contains(tab.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, tab.String())
+		}
+	}
+}
+
+// TestTableMarks: the table shows each median's interval, marks an
+// unstable one, and says when the A/A check found the machine too noisy;
+// the Markdown says so too.
+func TestTableMarks(t *testing.T) {
+	pack, trans := sampled("pack", around(100)), sampled("trans", around(50))
+	pack.Naive = true
+	lo, hi, _ := medianCI(trans.Samples, Alpha)
+	trans.CILowNs, trans.CIHighNs, trans.Unstable = lo, hi, true
+	twin := sampled("pack"+TwinSuffix, around(120))
+	ms := []Measurement{pack, trans}
+	setSpeedups(ms)
+	rec := recommend(ms, "pack", &twin, Alpha)
+	r := &Report{Version: ReportVersion, Measurements: ms, Recommendations: []Recommendation{rec},
+		Sampling: &Sampling{Design: "interleaved", MinReps: 8, MaxReps: 24, BudgetNs: 3e9, Precision: 0.02, Alpha: Alpha, TieFloor: TieFloor, AA: true}}
+	var tab bytes.Buffer
+	if err := WriteTable(&tab, r); err != nil {
+		t.Fatal(err)
+	}
+	// Of 8 samples, the 95% interval of the median is the least and the
+	// greatest (P(Binomial(8, 1/2) <= 1) = 9/256 > 2.5%): around's ±1%.
+	for _, want := range []string{"-1.0/+1.0% ~", "pack, too noisy to recommend", "A/A check failed", "did not tie at 1 of 1"} {
+		if !strings.Contains(tab.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, tab.String())
+		}
+	}
+	if strings.Contains(tab.String(), "★") {
+		t.Errorf("a recommendation marked although the machine was too noisy:\n%s", tab.String())
+	}
+	var md bytes.Buffer
+	if err := WriteMarkdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "`pack` (too noisy)") {
+		t.Errorf("markdown lacks the noisy mark:\n%s", md.String())
 	}
 }

@@ -22,13 +22,33 @@ type Options struct {
 	Sizes map[string][]int
 	// Quick measures the quick sizes with fewer, shorter samples.
 	Quick bool
-	// Reps is the number of timed samples (default 5, quick 3), taken after
-	// a warm-up; MinTime is the least each sample lasts (default 20ms, quick
-	// 3ms): short runs are repeated inside a sample.
+	// Reps is the number of timed samples always taken of every choice
+	// (default 8, quick 6: the fewest that give the median an interval at
+	// 95% is 6); MinTime is how long each sample lasts (default 20ms,
+	// quick 3ms): short runs are repeated inside a sample.
 	Reps    int
 	MinTime time.Duration
-	// Progress, when not nil, is called before each measurement with the
-	// number done, the total, and what is next.
+	// MaxReps bounds the samples of a choice (default 3·Reps; at least
+	// Reps), and Budget
+	// times the number of choices the time spent sampling one workload at
+	// one size (default 500ms, quick 50ms): past Reps, rounds of samples
+	// continue until the interval of every choice's median is within
+	// Precision of it (default 0.02) or one of those limits is reached;
+	// choices whose interval is still wider are marked Unstable.
+	MaxReps   int
+	Budget    time.Duration
+	Precision float64
+	// Alpha is the significance level at which choices differ (default
+	// the package's Alpha).
+	Alpha float64
+	// AA adds the A/A check to every workload and size: its naive choice
+	// is set up and measured a second time, as another choice, and when
+	// the two do not tie the recommendation says the machine is too noisy
+	// (Recommendation.AA and Noisy).
+	AA bool
+	// Progress, when not nil, is called before each workload and size is
+	// measured with the number of choices done, the total, and what is
+	// next.
 	Progress func(done, total int, next string)
 	// Extra families are measured after Families, and named in Workloads
 	// and Sizes like them: families built for one run, such as MatrixFamily
@@ -38,9 +58,9 @@ type Options struct {
 
 func (o *Options) defaults() {
 	if o.Reps <= 0 {
-		o.Reps = 5
+		o.Reps = 8
 		if o.Quick {
-			o.Reps = 3
+			o.Reps = 6
 		}
 	}
 	if o.MinTime <= 0 {
@@ -48,6 +68,24 @@ func (o *Options) defaults() {
 		if o.Quick {
 			o.MinTime = 3 * time.Millisecond
 		}
+	}
+	switch {
+	case o.MaxReps <= 0:
+		o.MaxReps = 3 * o.Reps
+	case o.MaxReps < o.Reps:
+		o.MaxReps = o.Reps
+	}
+	if o.Budget <= 0 {
+		o.Budget = 500 * time.Millisecond
+		if o.Quick {
+			o.Budget = 50 * time.Millisecond
+		}
+	}
+	if o.Precision <= 0 {
+		o.Precision = 0.02
+	}
+	if o.Alpha <= 0 || o.Alpha >= 1 {
+		o.Alpha = Alpha
 	}
 }
 
@@ -82,9 +120,13 @@ func (o *Options) sizes(w *Workload) ([]int, error) {
 }
 
 // Run measures the selected workloads on the active backend and derives the
-// recommendations. For each choice and size it sets the case up, runs it once
-// to warm up and to find how many runs make a sample last MinTime, then takes
-// Reps samples; it checks that every choice of a workload computes the same
+// recommendations. Every choice of a workload at one size is measured by
+// the same harness, together: all are set up (setup is timed for the
+// record but never part of a sample), run once to warm up, and calibrated
+// so that a sample of each lasts MinTime; then samples are taken in rounds,
+// one of every choice per round in rotating order (see Sampling), so that
+// drift, garbage collection and the machine's other work hit every choice
+// alike. Run checks that every choice of a workload computes the same
 // result. It stops with ctx's error when ctx is done.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	o.defaults()
@@ -116,34 +158,38 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 
-	rep := &Report{Env: env(o), extra: o.Extra}
+	rep := &Report{Version: ReportVersion, Env: env(o), extra: o.Extra}
+	rep.Sampling = &Sampling{
+		Design: "interleaved", MinReps: o.Reps, MaxReps: o.MaxReps,
+		BudgetNs: float64(o.Budget.Nanoseconds()), Precision: o.Precision,
+		Alpha: o.Alpha, TieFloor: TieFloor, AA: o.AA,
+	}
+	epoch := time.Now()
+	s := &sampler{
+		now:     func() time.Duration { return time.Since(epoch) },
+		gc:      runtime.GC,
+		minTime: o.MinTime, reps: o.Reps, maxReps: o.MaxReps,
+		budget: o.Budget, precision: o.Precision, alpha: o.Alpha,
+	}
+	twins := map[groupKey]Measurement{}
 	done := 0
 	for _, j := range jobs {
-		w, f := j.w, familyOf(fs, j.w)
-		var ref []float64
-		var refChoice string
-		for ci := range w.Choices {
-			c := &w.Choices[ci]
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if o.Progress != nil {
-				o.Progress(done, total, fmt.Sprintf("%s %s %s", w.Name, w.SizeLabel(j.size), c.Name))
-			}
-			m, res, err := measure(ctx, f, w, c, j.size, o)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s %s: %w", w.Name, w.SizeLabel(j.size), c.Name, err)
-			}
-			if res != nil {
-				if ref == nil {
-					ref, refChoice = res, c.Name
-				} else if err := sameResult(ref, res); err != nil {
-					return nil, fmt.Errorf("%w: %s %s: %s and %s: %v", ErrResult, w.Name, w.SizeLabel(j.size), refChoice, c.Name, err)
-				}
-			}
-			rep.Measurements = append(rep.Measurements, m)
-			done++
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
+		w, f := j.w, familyOf(fs, j.w)
+		if o.Progress != nil {
+			o.Progress(done, total, fmt.Sprintf("%s %s (%d choices)", w.Name, w.SizeLabel(j.size), len(w.Choices)))
+		}
+		ms, twin, err := measureGroup(ctx, s, f, w, j.size, o.AA)
+		if err != nil {
+			return nil, err
+		}
+		rep.Measurements = append(rep.Measurements, ms...)
+		if twin != nil {
+			twins[groupKey{w.Name, j.size}] = *twin
+		}
+		done += len(w.Choices)
 	}
 	if o.Progress != nil {
 		o.Progress(done, total, "")
@@ -153,24 +199,89 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	for _, w := range ws {
 		naive[w.Name] = w.Naive
 	}
-	rep.Recommendations = recommendAll(rep.Measurements, func(w string) string { return naive[w] })
+	rep.Recommendations = recommendAll(rep.Measurements, func(w string) string { return naive[w] }, twins, o.Alpha)
+	rep.Env.LoadAvgEnd = loadAvg()
 	return rep, nil
+}
+
+// TwinSuffix ends the name of the A/A twin of a choice (Options.AA).
+const TwinSuffix = " (twin)"
+
+// measureGroup measures every choice of w at size with s, and, when aa is
+// set, a twin of its naive choice. It returns the measurements in the
+// order of w.Choices and the twin's.
+func measureGroup(ctx context.Context, s *sampler, f *Family, w *Workload, size int, aa bool) ([]Measurement, *Measurement, error) {
+	label := w.Name + " " + w.SizeLabel(size)
+	choices := make([]*Choice, len(w.Choices))
+	for i := range w.Choices {
+		choices[i] = &w.Choices[i]
+	}
+	names := make([]string, len(choices))
+	for i, c := range choices {
+		names[i] = c.Name
+	}
+	if c := w.Choice(w.Naive); aa && c != nil {
+		choices = append(choices, c)
+		names = append(names, c.Name+TwinSuffix)
+	}
+	arms := make([]*arm, len(choices))
+	for i, c := range choices {
+		start := s.now()
+		cs, err := c.Setup(size)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", label, names[i], err)
+		}
+		arms[i] = &arm{name: names[i], cs: cs, setup: s.now() - start}
+	}
+	if err := s.measure(ctx, arms); err != nil {
+		if ctx.Err() == nil {
+			err = fmt.Errorf("%s: %w", label, err)
+		}
+		return nil, nil, err
+	}
+	var ref []float64
+	var refChoice string
+	for _, a := range arms {
+		if a.cs.Result == nil {
+			continue
+		}
+		res := a.cs.Result()
+		if ref == nil {
+			ref, refChoice = slices.Clone(res), a.name
+		} else if err := sameResult(ref, res); err != nil {
+			return nil, nil, fmt.Errorf("%w: %s: %s and %s: %v", ErrResult, label, refChoice, a.name, err)
+		}
+	}
+	ms := make([]Measurement, len(arms))
+	for i, a := range arms {
+		ms[i] = newMeasurement(s, f, w, choices[i], size, a)
+		ms[i].Choice = a.name
+	}
+	if len(arms) > len(w.Choices) {
+		return ms[:len(w.Choices)], &ms[len(w.Choices)], nil
+	}
+	return ms, nil, nil
 }
 
 func env(o Options) Env {
 	e := Env{
-		Date:       time.Now().Format(time.RFC3339),
-		CPU:        cpuName(),
-		NumCPU:     runtime.NumCPU(),
-		GOMAXPROCS: runtime.GOMAXPROCS(0),
-		GOOS:       runtime.GOOS,
-		GOARCH:     runtime.GOARCH,
-		GoVersion:  runtime.Version(),
-		Backend:    blasbridge.Active().Name,
-		Quick:      o.Quick,
-		Reps:       o.Reps,
-		MinSample:  float64(o.MinTime.Nanoseconds()),
-		LoadAvg:    loadAvg(),
+		Date:        time.Now().Format(time.RFC3339),
+		CPU:         cpuName(),
+		NumCPU:      runtime.NumCPU(),
+		GOMAXPROCS:  runtime.GOMAXPROCS(0),
+		GOOS:        runtime.GOOS,
+		GOARCH:      runtime.GOARCH,
+		GoVersion:   runtime.Version(),
+		Backend:     blasbridge.Active().Name,
+		Quick:       o.Quick,
+		Reps:        o.Reps,
+		MinSample:   float64(o.MinTime.Nanoseconds()),
+		LoadAvg:     loadAvg(),
+		LoadAvgEnd:  -1,
+		CPUFeatures: cpuFeatures(),
+	}
+	if d := blasbridge.Active().Describe; d != nil {
+		e.BackendAbout, e.BackendWarning = d()
 	}
 	for _, b := range Backends() {
 		e.Backends = append(e.Backends, b.Name)
@@ -178,70 +289,32 @@ func env(o Options) Env {
 	return e
 }
 
-// measure sets up one choice at one size and times it. It returns the
-// measurement and the result of the last run (nil when the case has none).
-func measure(ctx context.Context, f *Family, w *Workload, c *Choice, size int, o Options) (Measurement, []float64, error) {
-	cs, err := c.Setup(size)
-	if err != nil {
-		return Measurement{}, nil, err
-	}
-	runtime.GC()
-	// Warm up, and grow the inner count until a sample lasts MinTime.
-	inner := 1
-	for {
-		t, err := timeRuns(cs, inner)
-		if err != nil {
-			return Measurement{}, nil, err
-		}
-		if t >= o.MinTime || ctx.Err() != nil {
-			break
-		}
-		per := max(t, time.Microsecond) / time.Duration(inner)
-		next := int(float64(o.MinTime)/float64(per)*1.2) + 1
-		inner = min(max(next, inner+1), 100*inner)
-	}
-	samples := make([]float64, o.Reps)
-	for i := range samples {
-		if err := ctx.Err(); err != nil {
-			return Measurement{}, nil, err
-		}
-		t, err := timeRuns(cs, inner)
-		if err != nil {
-			return Measurement{}, nil, err
-		}
-		samples[i] = float64(t.Nanoseconds()) / float64(inner)
-	}
-	med, mad := medianMAD(samples)
+// newMeasurement summarises the samples of arm a, choice c of w at size.
+func newMeasurement(s *sampler, f *Family, w *Workload, c *Choice, size int, a *arm) Measurement {
+	xs := a.samples
+	med, mad := medianMAD(xs)
 	m := Measurement{
 		Family: f.Name, Workload: w.Name, Size: size, SizeLabel: w.SizeLabel(size),
 		Choice: c.Name, Bench: "Benchmark" + BenchName(f, w, c, size),
 		Naive: c.Name == w.Naive,
-		Reps:  o.Reps, Inner: inner,
-		MedianNs: med, MinNs: slices.Min(samples), MaxNs: slices.Max(samples),
+		Reps:  len(xs), Inner: a.inner,
+		MedianNs: med, MinNs: slices.Min(xs), MaxNs: slices.Max(xs),
 		MADNs: mad, SpreadPct: 100 * mad / med,
-		Copied: cs.Copied,
-		Plan:   cs.Plan, Equivalent: cs.Equivalent,
+		Copied: a.cs.Copied,
+		Plan:   a.cs.Plan, Equivalent: a.cs.Equivalent,
+		Samples: xs,
+		SetupNs: float64(a.setup.Nanoseconds()),
 	}
-	if cs.Flops > 0 {
-		m.Rate, m.RateUnit = cs.Flops/med, "GFLOP/s"
+	if lo, hi, ok := medianCI(xs, s.alpha); ok {
+		m.CILowNs, m.CIHighNs = lo, hi
+		m.Unstable = !s.stable(xs)
+	}
+	if a.cs.Flops > 0 {
+		m.Rate, m.RateUnit = a.cs.Flops/med, "GFLOP/s"
 	} else {
-		m.Rate, m.RateUnit = cs.Bytes/med, "GB/s"
+		m.Rate, m.RateUnit = a.cs.Bytes/med, "GB/s"
 	}
-	var res []float64
-	if cs.Result != nil {
-		res = slices.Clone(cs.Result())
-	}
-	return m, res, nil
-}
-
-func timeRuns(cs *Case, inner int) (time.Duration, error) {
-	start := time.Now()
-	for range inner {
-		if err := cs.Run(); err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(start), nil
+	return m
 }
 
 // medianMAD returns the median of xs and the median absolute deviation

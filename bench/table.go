@@ -3,8 +3,10 @@ package bench
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 )
 
 // WriteTable writes r as a readable table: for each workload its
@@ -12,9 +14,12 @@ import (
 func WriteTable(w io.Writer, r *Report) error {
 	e := r.Env
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "layoutbench %s on %s (%d CPUs, GOMAXPROCS %d, %s/%s, %s), backend %s\n",
-		e.Date, e.CPU, e.NumCPU, e.GOMAXPROCS, e.GOOS, e.GOARCH, e.GoVersion, e.Backend)
-	fmt.Fprintf(ew, "each time is the median of %d samples after a warm-up; ± is the median absolute deviation%s\n", e.Reps, loadNote(e))
+	fmt.Fprintf(ew, "layoutbench %s on %s (%s%d CPUs, GOMAXPROCS %d, %s/%s, %s), backend %s\n",
+		e.Date, e.CPU, featuresNote(e), e.NumCPU, e.GOMAXPROCS, e.GOOS, e.GOARCH, e.GoVersion, backendLabel(e.Backend, e.BackendAbout))
+	if e.BackendWarning != "" {
+		fmt.Fprintf(ew, "warning: %s\n", e.BackendWarning)
+	}
+	fmt.Fprintf(ew, "%s%s\n", samplingNote(r), loadNote(e))
 	docs := workloadDocs(r)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
 	recs := map[string][]Recommendation{}
@@ -37,7 +42,7 @@ func WriteTable(w io.Writer, r *Report) error {
 			flush()
 			last, lastSize = m.Workload, -1
 			fmt.Fprintf(ew, "\n%s — %s (naive: %s)\n", m.Workload, docs[m.Workload].Doc, docs[m.Workload].Naive)
-			fmt.Fprintln(tw, "  size\tchoice\ttime\t±\trate\tcopied\tvs naive\t")
+			fmt.Fprintf(tw, "  size\tchoice\ttime\t%s\tn\trate\tcopied\tvs naive\t\n", ciHeader(r))
 		}
 		size := ""
 		if m.Size != lastSize {
@@ -47,36 +52,127 @@ func WriteTable(w io.Writer, r *Report) error {
 		if m.Equivalent != "" {
 			choice += " (=" + m.Equivalent + ")"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.0f%%\t%.3g %s\t%s\t%.2f×\t%s\n",
-			size, choice, fmtNs(m.MedianNs), m.SpreadPct, m.Rate, m.RateUnit, fmtBytes(m.Copied), m.Speedup, mark(m, recs[m.Workload]))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%d\t%.3g %s\t%s\t%.2f×\t%s\n",
+			size, choice, fmtNs(m.MedianNs), fmtCI(m), m.Reps, m.Rate, m.RateUnit, fmtBytes(m.Copied), m.Speedup, mark(m, recs[m.Workload]))
 	}
 	flush()
+	if line := aaSummary(r); line != "" {
+		fmt.Fprintf(ew, "\n%s\n", line)
+	}
 	return ew.err
 }
 
-// loadNote warns when other work was running on the machine.
+// aaSummary sums up the A/A checks of a run made with Options.AA: how many
+// tied, and the range of the twins' ratios.
+func aaSummary(r *Report) string {
+	var n, failed int
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, rec := range r.Recommendations {
+		if rec.AA == nil {
+			continue
+		}
+		n++
+		if rec.Noisy {
+			failed++
+		}
+		lo, hi = min(lo, rec.AA.Estimate), max(hi, rec.AA.Estimate)
+	}
+	switch {
+	case n == 0:
+		return ""
+	case failed > 0:
+		return fmt.Sprintf("A/A check: the naive choice and its twin did not tie at %d of %d workload sizes (twin's time over the original's, Hodges-Lehmann, %.2f–%.2f×): the machine is too noisy for those recommendations; they keep the naive choice", failed, n, lo, hi)
+	}
+	return fmt.Sprintf("A/A check: the naive choice and its twin tied at all %d workload sizes (twin's time over the original's, Hodges-Lehmann, %.2f–%.2f×)", n, lo, hi)
+}
+
+// featuresNote is the CPU's vector extensions for a header, or nothing.
+func featuresNote(e Env) string {
+	if e.CPUFeatures == "" {
+		return ""
+	}
+	return e.CPUFeatures + "; "
+}
+
+// loadNote warns when other work was running on the machine, at the start
+// or by the end of the run.
 func loadNote(e Env) string {
-	if e.LoadAvg > float64(e.NumCPU)/2 {
+	busy := float64(e.NumCPU) / 2
+	switch {
+	case e.LoadAvg > busy && e.LoadAvgEnd > busy:
+		return fmt.Sprintf("; load average %.1f at the start, %.1f at the end: the machine was busy, read ratios with care", e.LoadAvg, e.LoadAvgEnd)
+	case e.LoadAvg > busy:
 		return fmt.Sprintf("; load average %.1f at the start: the machine was busy, read ratios with care", e.LoadAvg)
+	case e.LoadAvgEnd > busy:
+		return fmt.Sprintf("; load average %.1f at the end (%.1f at the start): other work started during the run, read ratios with care", e.LoadAvgEnd, e.LoadAvg)
 	}
 	return ""
 }
 
-// mark flags the recommended choice of m's size.
+// samplingNote says how the times were taken and what decides a
+// recommendation.
+func samplingNote(r *Report) string {
+	s := r.Sampling
+	if s == nil { // a report of version 0
+		return fmt.Sprintf("each time is the median of %d samples after a warm-up; ± is the median absolute deviation", r.Env.Reps)
+	}
+	note := fmt.Sprintf("each time is the median of n samples (%d to %d, or until %s per choice is spent), taken round-robin across a workload's choices; "+
+		"%s CI bounds the median, ~ marks an interval wider than ±%g%%; a choice is recommended over the naive one when a Mann-Whitney U test "+
+		"tells them apart at α=%g and the medians differ by more than %g%%",
+		s.MinReps, s.MaxReps, time.Duration(s.BudgetNs), confidence(s.Alpha), 100*s.Precision, s.Alpha, 100*s.TieFloor)
+	if s.AA {
+		note += "; A/A: the naive choice measured twice must tie, or the machine is too noisy to recommend"
+	}
+	return note
+}
+
+// ciHeader names the interval column.
+func ciHeader(r *Report) string {
+	if r.Sampling == nil {
+		return "±"
+	}
+	return confidence(r.Sampling.Alpha) + " CI"
+}
+
+// fmtCI formats the interval of m's median relative to it, or its spread
+// for a measurement without one.
+func fmtCI(m Measurement) string {
+	if len(m.Samples) == 0 {
+		return fmt.Sprintf("%.0f%%", m.SpreadPct)
+	}
+	if m.CILowNs <= 0 || m.MedianNs <= 0 {
+		return "n/a"
+	}
+	s := fmt.Sprintf("-%.1f/+%.1f%%", 100*(1-m.CILowNs/m.MedianNs), 100*(m.CIHighNs/m.MedianNs-1))
+	if m.Unstable {
+		s += " ~"
+	}
+	return s
+}
+
+// mark flags the recommended choice of m's size; none when the A/A check
+// found the machine too noisy to recommend.
 func mark(m Measurement, recs []Recommendation) string {
 	for _, r := range recs {
-		if r.Size == m.Size && r.Choice == m.Choice {
+		if r.Size == m.Size && r.Choice == m.Choice && !r.Noisy {
 			return "★"
 		}
 	}
 	return ""
 }
 
-// recLine is a recommendation in one line.
+// recLine is a recommendation in one line, with the A/A check's outcome.
 func recLine(r Recommendation) string {
-	s := fmt.Sprintf("%s (%.2f× over %s) — %s", r.Choice, r.Speedup, r.Naive, r.Reason)
+	choice := r.Choice
+	if r.Noisy {
+		choice += ", too noisy to recommend"
+	}
+	s := fmt.Sprintf("%s (%.2f× over %s) — %s", choice, r.Speedup, r.Naive, r.Reason)
 	if r.PlannerNote != "" {
 		s += "; " + r.PlannerNote
+	}
+	if a := r.AA; a != nil && !r.Noisy {
+		s += fmt.Sprintf("; A/A: %s measured twice, %.2f×%s: tie", a.Base, a.Estimate, ci(&a.Ratio))
 	}
 	return s
 }
@@ -87,8 +183,11 @@ func recLine(r Recommendation) string {
 func WriteMarkdown(w io.Writer, r *Report) error {
 	e := r.Env
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "Measured %s on %s (%d CPUs, GOMAXPROCS %d, %s, backend %s), medians of %d samples%s.\n\n",
-		e.Date[:min(10, len(e.Date))], e.CPU, e.NumCPU, e.GOMAXPROCS, e.GoVersion, e.Backend, e.Reps, loadNote(e))
+	fmt.Fprintf(ew, "Measured %s on %s (%s%d CPUs, GOMAXPROCS %d, %s, backend %s), medians of %d samples%s.\n\n",
+		e.Date[:min(10, len(e.Date))], e.CPU, featuresNote(e), e.NumCPU, e.GOMAXPROCS, e.GoVersion, backendLabel(e.Backend, e.BackendAbout), e.Reps, loadNote(e))
+	if e.BackendWarning != "" {
+		fmt.Fprintf(ew, "> **Warning:** %s\n\n", e.BackendWarning)
+	}
 	docs := workloadDocs(r)
 	fmt.Fprintln(ew, "| workload | sizes | choose | speedup over naive | naive | strider's planner |")
 	fmt.Fprintln(ew, "|---|---|---|---|---|---|")
@@ -100,17 +199,21 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			sizes = fmt.Sprintf("%s=%d–%d", unit, first.Size, last.Size)
 		}
 		lo, hi := first.Speedup, first.Speedup
-		tie := false
+		tie, noisy := false, false
 		for _, x := range g {
 			lo, hi = min(lo, x.Speedup), max(hi, x.Speedup)
 			tie = tie || x.Choice == x.Naive && x.Fastest != x.Naive
+			noisy = noisy || x.Noisy
 		}
 		sp := fmt.Sprintf("%.2f×", lo)
 		if hi-lo >= 0.005 {
 			sp = fmt.Sprintf("%.2f–%.2f×", lo, hi)
 		}
 		choice := "`" + first.Choice + "`"
-		if tie {
+		switch {
+		case noisy:
+			choice += " (too noisy)"
+		case tie:
 			choice += " (tie)"
 		}
 		planner := ""

@@ -15,6 +15,8 @@
 //	                                    explain an array of an archive
 //	layoutbench explain -safetensors FILE:NAME
 //	                                    explain a safetensors tensor
+//	layoutbench compare OLD.json NEW.json
+//	                                    compare two -json reports
 //
 // Flags of the measurement:
 //
@@ -25,12 +27,21 @@
 //	                    workload ("gemm=64,256;conv=8")
 //	-threads N          GOMAXPROCS, and OpenBLAS's threads with -tags netlib
 //	-backend NAME       the backend for every family but backend (gonum, netlib)
-//	-reps N             timed samples per measurement (default 5, quick 3)
-//	-mintime D          least duration of one sample (default 20ms, quick 3ms)
+//	-reps N             samples always taken of every choice (default 8,
+//	                    quick 6)
+//	-maxreps N          most samples of a choice (default 3 × -reps)
+//	-budget D           time to sample a workload at one size past -reps
+//	                    samples, per choice (default 500ms, quick 50ms)
+//	-mintime D          duration of one sample (default 20ms, quick 3ms)
+//	-aa                 A/A check: measure each workload's naive choice twice;
+//	                    when the two do not tie, report the machine as too
+//	                    noisy instead of recommending
 //	-npy FILE.npy       measure the npy family on the file's float64 matrix
 //	-json               print JSON instead of the table
 //	-markdown           print Markdown (a recommendations table) instead
 //	-plot FILE.png      also draw throughput against size, a panel per workload
+//	-html FILE.html     also write the report as one self-contained page:
+//	                    SVG charts, tables, environment, explanations
 //	-readme FILE        also write the Markdown between the layoutbench
 //	                    markers of FILE (the README's "Choosing a layout")
 //	-list               list the families, workloads and choices, and exit
@@ -48,6 +59,31 @@
 // row-major first, as a reader into mat.Dense does: the naive choice) and,
 // for Fortran order, trans (the trans flag on the stored data). The
 // measurement takes float64 files; explain takes float32 too.
+//
+// Measuring: all choices of a workload at one size are set up, warmed up
+// and calibrated so that a sample of each lasts -mintime; then samples are
+// taken in rounds, one of every choice per round in rotating order, so that
+// the machine's drift hits every choice alike. Past -reps samples, rounds
+// continue until every median is known to ±2% (95% interval) or -budget is
+// spent; the table shows each median's interval, ~ marking those still
+// wider. A choice is recommended over the naive one only when a
+// Mann-Whitney U test tells them apart at α=0.05 and their medians differ
+// by more than 5%; the line under each workload gives the interval of the
+// speedup and the p-value.
+//
+// Compare:
+//
+//	layoutbench compare [-alpha A] OLD.json NEW.json
+//
+// reads two reports written by -json (on other machines, backends or
+// commits) and prints, for every workload, size and choice measured in
+// both, the old and new medians, the change (new time over old, with its
+// interval), the p-value of the Mann-Whitney U test and a verdict: slower,
+// faster, or ~ when the test cannot tell them apart or they differ by 5%
+// or less (? for reports without samples, of older versions). Then the
+// recommendations that changed, and what only one report measured.
+// Malformed reports and reports with nothing in common are errors that
+// say what is wrong.
 //
 // Explain:
 //
@@ -113,6 +149,9 @@ func usagef(format string, args ...any) error {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "explain" {
 		return runExplain(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "compare" {
+		return runCompare(args[1:], stdout, stderr)
 	}
 	return runBench(ctx, args, stdout, stderr)
 }

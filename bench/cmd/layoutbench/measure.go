@@ -42,16 +42,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sizes := fs.String("sizes", "", `sizes for every workload ("64,256") or per family or workload ("gemm=64,256;conv=8")`)
 	threads := fs.Int("threads", 0, "GOMAXPROCS, and OpenBLAS threads with -tags netlib (default: leave as is)")
 	backend := fs.String("backend", "", "backend for every family but backend (default: the active one)")
-	reps := fs.Int("reps", 0, "timed samples per measurement (default 5, quick 3)")
+	reps := fs.Int("reps", 0, "samples always taken of every choice (default 8, quick 6; more while intervals are wide, see -budget)")
 	minTime := fs.Duration("mintime", 0, "least duration of one sample (default 20ms, quick 3ms)")
+	sampling := addSamplingFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
 	asMarkdown := fs.Bool("markdown", false, "print Markdown")
 	plotFile := fs.String("plot", "", "write a PNG plot of throughput against size to `FILE.png`")
+	htmlOut := addHTMLFlag(fs)
 	readme := fs.String("readme", "", "write the Markdown between the layoutbench markers of `FILE`")
 	list := fs.Bool("list", false, "list families, workloads and choices")
 	npyPath := fs.String("npy", "", "measure GEMV and GEMM on the float64 matrix of `FILE.npy` (the npy family; only it unless -workloads)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench -npy FILE.npy [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench -npy FILE.npy [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n       layoutbench compare OLD.json NEW.json\n\nflags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -61,7 +63,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{err}
 	}
 	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q (the only subcommand is explain)", fs.Arg(0))
+		return usagef("unexpected argument %q (the subcommands are explain and compare)", fs.Arg(0))
 	}
 	if *asJSON && *asMarkdown {
 		return usagef("-json and -markdown: choose one")
@@ -69,8 +71,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *reps < 0 || *minTime < 0 || *threads < 0 {
 		return usagef("-reps, -mintime and -threads must not be negative")
 	}
+	if err := sampling.check(); err != nil {
+		return err
+	}
 	if *plotFile != "" && !strings.EqualFold(filepath.Ext(*plotFile), ".png") {
 		return usagef("-plot %s: want a .png file", *plotFile)
+	}
+	if err := htmlOut.check(); err != nil {
+		return err
 	}
 	if *readme != "" {
 		if err := checkMarkers(*readme); err != nil {
@@ -81,6 +89,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return listWorkloads(stdout)
 	}
 	o := bench.Options{Quick: *quick, Reps: *reps, MinTime: *minTime}
+	sampling.apply(&o)
 	if *workloads != "" {
 		o.Workloads = strings.Split(*workloads, ",")
 	}
@@ -157,6 +166,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := writePlot(*plotFile, rep); err != nil {
 			return err
 		}
+	}
+	if err := htmlOut.write(rep); err != nil {
+		return err
 	}
 	if *readme != "" {
 		return updateReadme(*readme, *plotFile, rep)
