@@ -44,6 +44,8 @@
 //	                    SVG charts, tables, environment, explanations
 //	-readme FILE        also write the Markdown between the layoutbench
 //	                    markers of FILE (the README's "Choosing a layout")
+//	-from FILE.json     measure nothing: render a report -json wrote, with
+//	                    the output flags above (how the README's table is made)
 //	-list               list the families, workloads and choices, and exit
 //
 // A progress bar goes to stderr when it is a terminal. Built with

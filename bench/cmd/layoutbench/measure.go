@@ -52,6 +52,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	readme := fs.String("readme", "", "write the Markdown between the layoutbench markers of `FILE`")
 	list := fs.Bool("list", false, "list families, workloads and choices")
 	npyPath := fs.String("npy", "", "measure GEMV and GEMM on the float64 matrix of `FILE.npy` (the npy family; only it unless -workloads)")
+	from := fs.String("from", "", "measure nothing: render the report in `FILE.json` (what -json printed) as a table, -markdown, -json, -plot, -html or -readme")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: layoutbench [flags]\n       layoutbench -npy FILE.npy [flags]\n       layoutbench explain [flags] (see layoutbench explain -h)\n       layoutbench compare OLD.json NEW.json\n\nflags:")
 		fs.PrintDefaults()
@@ -87,6 +88,24 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *list {
 		return listWorkloads(stdout)
+	}
+	if *from != "" {
+		measuring := false
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "from", "json", "markdown", "plot", "html", "readme":
+			default:
+				measuring = true
+			}
+		})
+		if measuring {
+			return usagef("-from renders a saved report: it takes only -json, -markdown, -plot, -html and -readme")
+		}
+		rep, err := readReportFile(*from)
+		if err != nil {
+			return err
+		}
+		return writeOutputs(rep, stdout, *asJSON, *asMarkdown, *plotFile, htmlOut, *readme)
 	}
 	o := bench.Options{Quick: *quick, Reps: *reps, MinTime: *minTime}
 	sampling.apply(&o)
@@ -149,12 +168,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 
+	return writeOutputs(rep, stdout, *asJSON, *asMarkdown, *plotFile, htmlOut, *readme)
+}
+
+// writeOutputs prints rep (JSON, Markdown or the table) and writes the
+// plot, the HTML page and the README section that were asked for.
+func writeOutputs(rep *bench.Report, stdout io.Writer, asJSON, asMarkdown bool, plotFile string, htmlOut *htmlOutput, readme string) error {
+	var err error
 	switch {
-	case *asJSON:
+	case asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(rep)
-	case *asMarkdown:
+	case asMarkdown:
 		err = bench.WriteMarkdown(stdout, rep)
 	default:
 		err = bench.WriteTable(stdout, rep)
@@ -162,18 +188,32 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if *plotFile != "" {
-		if err := writePlot(*plotFile, rep); err != nil {
+	if plotFile != "" {
+		if err := writePlot(plotFile, rep); err != nil {
 			return err
 		}
 	}
 	if err := htmlOut.write(rep); err != nil {
 		return err
 	}
-	if *readme != "" {
-		return updateReadme(*readme, *plotFile, rep)
+	if readme != "" {
+		return updateReadme(readme, plotFile, rep)
 	}
 	return nil
+}
+
+// readReportFile reads a report that layoutbench -json wrote.
+func readReportFile(path string) (*bench.Report, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("-from: %w", err)
+	}
+	defer f.Close()
+	rep, err := bench.ReadReport(f)
+	if err != nil {
+		return nil, fmt.Errorf("-from %s: %w", path, err)
+	}
+	return rep, nil
 }
 
 // parseSizes reads "64,256" (every workload) or "gemm=64,256;conv=8"
