@@ -236,15 +236,26 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			first.Workload, sizes, choice, sp, first.Naive, planner)
 	}
 	fmt.Fprintln(ew)
+	// The choices the report measured, so that a report reads the same
+	// whatever backends the program rendering it was built with.
+	measured := map[[2]string]bool{}
+	for _, m := range r.Measurements {
+		measured[[2]string{m.Workload, m.Choice}] = true
+	}
 	seen := map[string]bool{}
 	for _, rec := range r.Recommendations {
 		if w, ok := docs[rec.Workload]; ok && !seen[w.Name] {
 			seen[w.Name] = true
 			fmt.Fprintf(ew, "- `%s`: %s. Choices: ", w.Name, w.Doc)
-			for k, c := range w.Choices {
+			k := 0
+			for _, c := range w.Choices {
+				if !measured[[2]string{w.Name, c.Name}] {
+					continue
+				}
 				if k > 0 {
 					fmt.Fprint(ew, "; ")
 				}
+				k++
 				fmt.Fprintf(ew, "`%s` %s", c.Name, c.Doc)
 			}
 			fmt.Fprintln(ew, ".")
