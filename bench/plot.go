@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
@@ -305,7 +306,7 @@ func newChart(name string, ms []Measurement, recs []Recommendation, titled, ci b
 		for i := range idx {
 			idx[i] = i
 		}
-		slices.SortStableFunc(idx, func(a, b int) int { return cmpFloat(xy[a].X, xy[b].X) })
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(xy[a].X, xy[b].X) })
 		sxy, ssp := make(plotter.XYs, len(xy)), make(plotter.YErrors, len(xy))
 		for i, j := range idx {
 			sxy[i], ssp[i] = xy[j], sp[j]
@@ -385,16 +386,6 @@ type span struct{ Low, High float64 }
 type errPoints struct {
 	plotter.XYs
 	plotter.YErrors
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // ringGlyph is an unfilled circle.

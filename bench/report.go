@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/sys/cpu"
+	"github.com/strider-go/strider/internal/cpufeat"
 )
 
 // Report is everything a run measured and what it recommends; its JSON form
@@ -50,9 +50,9 @@ type Env struct {
 	// (-1 where unknown): a load that rose during the run skews the later
 	// workloads.
 	LoadAvgEnd float64 `json:"load_avg_end"`
-	// CPUFeatures lists the vector extensions the CPU and OS support
-	// (amd64: AVX, AVX2, FMA, AVX-512F/BW/DQ/VL, AVX512-BF16), which
-	// decide what kernels a BLAS can run.
+	// CPUFeatures lists the x86 vector extensions the CPU and OS support
+	// and the vendor ("AVX AVX2 FMA AVX512F … (AuthenticAMD)"), which
+	// decide what kernels a BLAS can run; empty on other architectures.
 	CPUFeatures string `json:"cpu_features,omitempty"`
 	// BackendAbout and BackendWarning are what the active backend's
 	// Describe returned when the run started (OpenBLAS: its version, core
@@ -185,24 +185,13 @@ func loadAvg() float64 {
 }
 
 // cpuName returns the processor's model name, or GOARCH when unknown.
-// cpuFeatures lists the vector extensions the CPU and OS support, as
-// golang.org/x/sys/cpu reports them; empty off amd64.
+// cpuFeatures lists the CPU's x86 vector extensions and vendor
+// (cpufeat.Features.String); empty on other architectures.
 func cpuFeatures() string {
-	x := cpu.X86
-	var f []string
-	for _, c := range []struct {
-		has  bool
-		name string
-	}{
-		{x.HasAVX, "AVX"}, {x.HasAVX2, "AVX2"}, {x.HasFMA, "FMA"},
-		{x.HasAVX512F && x.HasAVX512BW && x.HasAVX512DQ && x.HasAVX512VL, "AVX-512"},
-		{x.HasAVX512BF16, "AVX512-BF16"},
-	} {
-		if c.has {
-			f = append(f, c.name)
-		}
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "386" {
+		return ""
 	}
-	return strings.Join(f, " ")
+	return cpufeat.Detect().String()
 }
 
 func cpuName() string {

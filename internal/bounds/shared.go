@@ -1,6 +1,7 @@
 package bounds
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -149,7 +150,7 @@ func solve(t []term, c int, budget *int) bool {
 		return false
 	}
 	// Merge equal coefficients; drop terms that can only be 0.
-	slices.SortFunc(t, func(x, y term) int { return cmpInt(x.a, y.a) })
+	slices.SortFunc(t, func(x, y term) int { return cmp.Compare(x.a, y.a) })
 	n := 0
 	for _, x := range t {
 		if x.u == 0 {
@@ -330,14 +331,4 @@ func mod(x, m int) int {
 		x += m
 	}
 	return x
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
